@@ -1,0 +1,7 @@
+var builder = Host.CreateApplicationBuilder(args);
+
+builder.AddServiceDefaults();
+
+var host = builder.Build();
+
+host.Run();
