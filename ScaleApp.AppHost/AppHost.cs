@@ -1,3 +1,43 @@
+using ScaleApp.AppHost.Infrastructure;
+using ScaleApp.AppHost.Infrastructure.Processes;
+using ScaleApp.AppHost.Services;
+
 var builder = DistributedApplication.CreateBuilder(args);
+
+var settings = ScaleAppSettings.Read(builder);
+var parameters = InfrastructureParameters.Add(builder);
+
+// Infrastructure: PostgreSQL primary and hot standby behind PgBouncer, Redis, RabbitMQ and an SMTP
+// sink. The one switch between local processes and containers is here.
+var (mode, modeReason) = InfrastructureModeResolver.Resolve(settings.Infrastructure);
+var infrastructure = mode switch
+{
+    InfrastructureMode.Processes => builder.AddProcessInfrastructure(settings, parameters),
+    _ => throw new DistributedApplicationException($"Infrastructure mode {mode} is not available."),
+};
+builder.LogInfrastructureMode(mode, modeReason);
+
+// Services: the schema first, then the API replicas and the email worker.
+var migrations = builder.AddProject<Projects.ScaleApp_Migrations>("migrations")
+    .WithReference(infrastructure.PrimaryDb).WaitFor(infrastructure.PgBouncer);
+
+var apiReplicas = builder.AddApiReplicas(settings.ApiReplicas, infrastructure, migrations);
+
+builder.AddProject<Projects.ScaleApp_Worker>("worker", launchProfileName: null)
+    .WithDirectHttpEndpoint()
+    .WithEnvironment("InstanceName", "worker")
+    .WithReference(infrastructure.PrimaryDb).WaitFor(infrastructure.PgBouncer)
+    .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ)
+    .WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail)
+    .WaitForCompletion(migrations)
+    .WithHttpHealthCheck("/health");
+
+// Gateway: the one public endpoint, balancing /api/** over the replicas.
+builder.AddProject<Projects.ScaleApp_Gateway>("gateway", launchProfileName: null)
+    .WithDirectHttpEndpoint(settings.GatewayPort == 0 ? null : settings.GatewayPort)
+    .WithExternalHttpEndpoints()
+    .WithEnvironment("InstanceName", "gateway")
+    .WithApiDestinations(apiReplicas)
+    .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

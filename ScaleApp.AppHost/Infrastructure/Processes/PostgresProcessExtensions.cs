@@ -1,0 +1,87 @@
+using ScaleApp.AppHost.Infrastructure.HealthChecks;
+
+namespace ScaleApp.AppHost.Infrastructure.Processes;
+
+internal static class PostgresProcessExtensions
+{
+    /// <summary>
+    /// Adds the PostgreSQL primary as a local process: created with initdb on first start, SCRAM
+    /// authentication, <c>wal_level=replica</c> with room for a streaming standby, and memory
+    /// settings scaled to the host's RAM.
+    /// </summary>
+    public static IResourceBuilder<PostgresProcessResource> AddPostgresPrimaryProcess(
+        this IDistributedApplicationBuilder builder,
+        string name,
+        ProcessContext context,
+        InfrastructureParameters parameters)
+    {
+        var resourceDirectory = context.RunFolder.ForResource(name);
+        var resource = new PostgresProcessResource(name, "bash", resourceDirectory, PostgresRole.Primary, parameters.PostgresPassword.Resource);
+
+        string[] serverSettings =
+        [
+            "wal_level=replica",
+            "max_wal_senders=10",
+            "wal_keep_size=512MB",
+            "max_connections=200",
+            "password_encryption=scram-sha-256",
+            .. PostgresTuning.SettingsFor(PostgresTuning.HostMemoryBytes()),
+        ];
+
+        return builder.AddResource(resource)
+            .WithArgs(context.Script("postgres-primary.sh"))
+            .WithArgs(serverSettings.SelectMany(setting => new[] { "-c", setting }).ToArray())
+            .WithEnvironment("PG_BIN", context.Binaries.PostgresBinDirectory)
+            .WithEnvironment("RESOURCE_DIR", resourceDirectory)
+            .WithEnvironment("POSTGRES_PASSWORD", parameters.PostgresPassword)
+            .WithEnvironment("APP_PASSWORD", parameters.PostgresAppPassword)
+            .WithEnvironment("REPLICATION_PASSWORD", parameters.PostgresReplicationPassword)
+            .WithLoopbackEndpoint(PostgresProcessResource.EndpointName, "PG_PORT")
+            .WithPostgresHealthCheck(resource);
+    }
+
+    /// <summary>
+    /// Adds a hot standby of <paramref name="primary"/> as a local process: cloned with
+    /// <c>pg_basebackup -R</c> on first start, then streaming WAL from the primary.
+    /// </summary>
+    public static IResourceBuilder<PostgresProcessResource> AddPostgresReplicaProcess(
+        this IDistributedApplicationBuilder builder,
+        string name,
+        IResourceBuilder<PostgresProcessResource> primary,
+        ProcessContext context,
+        InfrastructureParameters parameters)
+    {
+        var resourceDirectory = context.RunFolder.ForResource(name);
+        var resource = new PostgresProcessResource(name, "bash", resourceDirectory, PostgresRole.HotStandby, parameters.PostgresPassword.Resource);
+
+        // A standby's max_connections must be at least the primary's, or it refuses to start.
+        string[] serverSettings =
+        [
+            "max_connections=200",
+            "hot_standby_feedback=on",
+            .. PostgresTuning.SettingsFor(PostgresTuning.HostMemoryBytes()),
+        ];
+
+        return builder.AddResource(resource)
+            .WithArgs(context.Script("postgres-replica.sh"))
+            .WithArgs(serverSettings.SelectMany(setting => new[] { "-c", setting }).ToArray())
+            .WithEnvironment("PG_BIN", context.Binaries.PostgresBinDirectory)
+            .WithEnvironment("RESOURCE_DIR", resourceDirectory)
+            .WithEnvironment("PRIMARY_PORT", primary.Resource.PrimaryEndpoint.Property(EndpointProperty.Port))
+            .WithEnvironment("REPLICATION_PASSWORD", parameters.PostgresReplicationPassword)
+            .WithLoopbackEndpoint(PostgresProcessResource.EndpointName, "PG_PORT")
+            .WithPostgresHealthCheck(resource);
+    }
+
+    private static IResourceBuilder<PostgresProcessResource> WithPostgresHealthCheck(
+        this IResourceBuilder<PostgresProcessResource> builder,
+        PostgresProcessResource resource)
+    {
+        var key = $"{resource.Name}-ready";
+
+        builder.ApplicationBuilder.Services.AddHealthChecks()
+            .Add(new HealthCheckRegistration(key, _ => new PostgresServerHealthCheck(resource), failureStatus: null, tags: null));
+
+        return builder.WithHealthCheck(key);
+    }
+}

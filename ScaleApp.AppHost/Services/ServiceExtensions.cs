@@ -1,0 +1,71 @@
+using ScaleApp.AppHost.Infrastructure;
+
+namespace ScaleApp.AppHost.Services;
+
+internal static class ServiceExtensions
+{
+    /// <summary>
+    /// Adds the API replicas as separate resources (<c>api-0</c> … <c>api-{N-1}</c>). One resource with
+    /// WithReplicas(n) would put all replicas behind one Aspire proxy port, so the gateway's
+    /// keep-alive connections would stick to one replica and its health checks could not tell the
+    /// replicas apart.
+    /// </summary>
+    public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddApiReplicas(
+        this IDistributedApplicationBuilder builder,
+        int count,
+        ScaleAppInfrastructure infrastructure,
+        IResourceBuilder<ProjectResource> migrations)
+    {
+        var replicas = new List<IResourceBuilder<ProjectResource>>(count);
+
+        for (var index = 0; index < count; index++)
+        {
+            var name = $"api-{index}";
+
+            var api = builder.AddProject<Projects.ScaleApp_Api>(name, launchProfileName: null)
+                .WithDirectHttpEndpoint()
+                .WithEnvironment("InstanceName", name)
+                .WithReference(infrastructure.PrimaryDb)
+                .WithReference(infrastructure.ReplicaDb).WaitFor(infrastructure.PgBouncer)
+                .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+                .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ)
+                .WaitForCompletion(migrations)
+                .WithHttpHealthCheck("/health");
+
+            replicas.Add(api);
+        }
+
+        return replicas;
+    }
+
+    /// <summary>
+    /// Gives a project an HTTP endpoint on 127.0.0.1 with a port of its own and no Aspire proxy in
+    /// front, so each request crosses one process hop less.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> project, int? port = null)
+    {
+        return project
+            .WithHttpEndpoint(port: port, name: "http", isProxied: false)
+            .WithEndpoint("http", endpoint => endpoint.TargetHost = "127.0.0.1", createIfNotExists: false);
+    }
+
+    /// <summary>
+    /// Points the gateway's <c>api</c> cluster at every API replica: one YARP destination per replica,
+    /// resolved through Aspire service discovery.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithApiDestinations(
+        this IResourceBuilder<ProjectResource> gateway,
+        IReadOnlyList<IResourceBuilder<ProjectResource>> replicas)
+    {
+        foreach (var replica in replicas)
+        {
+            var name = replica.Resource.Name;
+
+            gateway
+                .WithReference(replica).WaitFor(replica)
+                .WithEnvironment($"ReverseProxy__Clusters__api__Destinations__{name}__Address", $"http://{name}");
+        }
+
+        return gateway;
+    }
+}

@@ -1,0 +1,78 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ScaleApp.Tests.Distributed;
+
+/// <summary>
+/// Starts the whole topology once for every test in the <see cref="TopologyCollection"/>: local
+/// processes, ports chosen for this run (the gateway's too), and every resource healthy before the
+/// first test runs.
+/// </summary>
+public sealed class TopologyFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    public static readonly TimeSpan ResourceTimeout = TimeSpan.FromMinutes(3);
+
+    public static readonly string[] ApiReplicaNames = ["api-0", "api-1", "api-2"];
+
+    private static readonly string[] WaitedResources =
+        ["postgres", "postgres-replica", "pgbouncer", "redis", "rabbitmq", "mail", .. ApiReplicaNames, "worker", "gateway"];
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The topology has not started.");
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        using var startTimeout = new CancellationTokenSource(StartTimeout);
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ScaleApp_AppHost>(
+            ["--ScaleApp:Infrastructure=processes", "--ScaleApp:GatewayPort=0", "--ScaleApp:ApiReplicas=3"],
+            startTimeout.Token);
+
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("ScaleApp", LogLevel.Information));
+
+        _app = await builder.BuildAsync(startTimeout.Token);
+        await _app.StartAsync(startTimeout.Token);
+
+        foreach (var resourceName in WaitedResources)
+        {
+            await ResourceWaits.WaitForHealthyAsync(_app, resourceName, ResourceTimeout);
+        }
+
+        await ResourceWaits.WaitForCompletionAsync(_app, "migrations", ResourceTimeout);
+
+        Gateway = _app.CreateHttpClient("gateway");
+        Gateway.Timeout = TimeSpan.FromSeconds(30);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Returns the model resource of the given type and name, for paths and endpoints tests need.</summary>
+    public T Resource<T>(string name) where T : IResource =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<T>().Single(resource => resource.Name == name);
+
+    public async Task<string> ConnectionStringAsync(string resourceName) =>
+        await App.GetConnectionStringAsync(resourceName)
+        ?? throw new InvalidOperationException($"Resource '{resourceName}' has no connection string.");
+}
+
+[CollectionDefinition(Name)]
+public sealed class TopologyCollection : ICollectionFixture<TopologyFixture>
+{
+    public const string Name = "topology";
+}
