@@ -30,7 +30,10 @@ public sealed class AppModelTests
     {
         await using var model = await BuildModelAsync(apiReplicas: 5);
 
-        var replicas = model.Builder.Resources.Where(resource => resource.Name.StartsWith("api-", StringComparison.Ordinal)).Select(resource => resource.Name).Order();
+        var replicas = model.Builder.Resources.OfType<ProjectResource>()
+            .Where(resource => resource.Name.StartsWith("api-", StringComparison.Ordinal))
+            .Select(resource => resource.Name)
+            .Order();
         Assert.Equal(["api-0", "api-1", "api-2", "api-3", "api-4"], replicas);
     }
 
@@ -90,19 +93,43 @@ public sealed class AppModelTests
         return new ModelUnderTest(builder);
     }
 
+    // Building the app (without starting it) gives the service provider that evaluating a
+    // resource's environment needs.
     private sealed class ModelUnderTest(IDistributedApplicationTestingBuilder builder) : IAsyncDisposable
     {
+        private DistributedApplication? _app;
+
         public IDistributedApplicationTestingBuilder Builder { get; } = builder;
 
         public IResource Resource(string name) => Builder.Resources.Single(resource => resource.Name == name);
 
         public async Task<Dictionary<string, string?>> EnvironmentAsync(string name)
         {
-            var resource = (IResourceWithEnvironment)Resource(name);
-            var values = await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
-            return values.ToDictionary(pair => pair.Key, pair => (string?)pair.Value);
+            // Publish mode renders references as expressions, so no endpoint needs to be allocated.
+            _app ??= await Builder.BuildAsync();
+            var executionContext = new DistributedApplicationExecutionContext(
+                new DistributedApplicationExecutionContextOptions(DistributedApplicationOperation.Publish) { Services = _app.Services });
+
+            var configuration = await ExecutionConfigurationBuilder.Create(Resource(name))
+                .WithEnvironmentVariablesConfig()
+                .BuildAsync(executionContext);
+
+            if (configuration.Exception is not null)
+            {
+                throw configuration.Exception;
+            }
+
+            return configuration.EnvironmentVariables.ToDictionary(pair => pair.Key, pair => (string?)pair.Value);
         }
 
-        public ValueTask DisposeAsync() => Builder.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
+
+            await Builder.DisposeAsync();
+        }
     }
 }

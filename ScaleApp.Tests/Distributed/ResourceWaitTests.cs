@@ -19,7 +19,14 @@ public sealed class ResourceWaitTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
+        // The testing builder finds DCP through an AppHost assembly, so it starts from ScaleApp's
+        // AppHost; the topology's resources are then removed so only the resource under test runs.
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ScaleApp_AppHost>(
+            ["--ScaleApp:Infrastructure=processes", "--ScaleApp:GatewayPort=0"]);
+        foreach (var resource in builder.Resources.ToList())
+        {
+            builder.Resources.Remove(resource);
+        }
 
         builder.Services.AddHealthChecks().AddCheck(
             "never-healthy-check", () => HealthCheckResult.Unhealthy("this check never passes"));
@@ -64,7 +71,7 @@ public sealed class ResourceWaitTests : IAsyncLifetime
 
         Assert.True(stopwatch.Elapsed < timeout + TimeSpan.FromSeconds(5), $"The wait took {stopwatch.Elapsed} with a timeout of {timeout}.");
         Assert.Contains(NeverHealthyName, error.Message);
-        Assert.Contains("this check never passes", error.Message);
-        Assert.Contains(StartupLogLine, error.Message);
+        Assert.True(error.Message.Contains("this check never passes", StringComparison.Ordinal), $"The health report is missing from: {error.Message}");
+        Assert.True(error.Message.Contains(StartupLogLine, StringComparison.Ordinal), $"The resource's log is missing from: {error.Message}");
     }
 }

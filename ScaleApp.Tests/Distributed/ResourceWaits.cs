@@ -95,21 +95,16 @@ internal static class ResourceWaits
 
     private static async Task<IReadOnlyList<string>> ReadRecentLogsAsync(DistributedApplication app, string resourceName)
     {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var resource = model.Resources.Single(candidate => candidate.Name == resourceName);
         var loggerService = app.Services.GetRequiredService<ResourceLoggerService>();
-        var lines = new List<string>();
 
-        // WatchAsync replays the lines kept so far, then waits for new ones; a short read takes the replay.
-        using var readWindow = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        try
+        // GetAllAsync reads everything the resource has written so far and then completes.
+        using var readTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var lines = new List<string>();
+        await foreach (var batch in loggerService.GetAllAsync(resource).WithCancellation(readTimeout.Token))
         {
-            await foreach (var batch in loggerService.WatchAsync(resourceName).WithCancellation(readWindow.Token))
-            {
-                lines.AddRange(batch.Select(line => line.Content));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The read window ended, which is how the replay is collected.
+            lines.AddRange(batch.Select(line => line.Content));
         }
 
         return lines.TakeLast(LogLinesShown).ToList();
