@@ -8,7 +8,7 @@ namespace ScaleApp.Tests.Distributed;
 
 /// <summary>
 /// A wait on a resource that does not exist, or that never becomes healthy, must fail within its
-/// timeout and say why, instead of hanging the test run.
+/// timeout with a message that names the cause, instead of hanging the test run.
 /// </summary>
 public sealed class ResourceWaitTests : IAsyncLifetime
 {
@@ -20,7 +20,7 @@ public sealed class ResourceWaitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The testing builder finds DCP through an AppHost assembly, so it starts from ScaleApp's
-        // AppHost; the topology's resources are then removed so only the resource under test runs.
+        // AppHost. The topology's resources are then removed, and only the resource under test runs.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ScaleApp_AppHost>(
             ["--ScaleApp:Infrastructure=processes", "--ScaleApp:GatewayPort=0"]);
         foreach (var resource in builder.Resources.ToList())

@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace ScaleApp.AppHost.Infrastructure.Processes;
 
 /// <summary>
-/// The folder that holds every local-process resource's data, configuration and sockets for one
+/// The folder that contains every local-process resource's data, configuration and sockets for one
 /// AppHost run, one sub-folder per resource. A temporary run folder is removed when the AppHost
-/// stops; a kept one (<c>ScaleApp:KeepData</c>) is reused by the next run.
+/// stops, while a kept one (<c>ScaleApp:KeepData</c>) is reused by the next run.
 /// </summary>
 internal sealed class RunFolder
 {

@@ -1,0 +1,23 @@
+using System.ComponentModel;
+
+namespace ScaleApp.Api.Posts;
+
+/// <summary>A stored post. Immutable, so HybridCache may hand the same instance to every caller.</summary>
+[ImmutableObject(true)]
+internal sealed record Post(long Id, long AuthorId, string Title, string Body, DateTime CreatedAt);
+
+/// <summary>
+/// Posts in feed order (newest first) starting at the head of the feed or after a cursor. A chunk
+/// contains one post more than the largest page, so every page size can tell whether a next page exists.
+/// </summary>
+[ImmutableObject(true)]
+internal sealed record FeedChunk(IReadOnlyList<Post> Posts);
+
+/// <summary>One page of <c>GET /api/posts</c>; <see cref="NextCursor"/> is null on the last page.</summary>
+internal sealed record FeedPage(IReadOnlyList<Post> Items, string? NextCursor);
+
+/// <summary>
+/// Body of <c>POST /api/posts</c>. Members are nullable so that a missing field is reported by
+/// <see cref="PostRules"/> with the field's name instead of failing JSON binding.
+/// </summary>
+internal sealed record CreatePostRequest(long? AuthorId, string? Title, string? Body);

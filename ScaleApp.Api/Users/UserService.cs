@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using ScaleApp.Api.Caching;
+using ScaleApp.Api.Diagnostics;
+using ScaleApp.Api.Outbox;
+
+namespace ScaleApp.Api.Users;
+
+/// <summary>User reads through the cache, and registrations that hand their event to the outbox relay.</summary>
+internal sealed class UserService(UserStore store, CacheAside cache, OutboxSignal outboxSignal)
+{
+    /// <summary>
+    /// Returns the user, reading the replica first and the primary when the replica does not have the
+    /// row yet. Null when neither has it.
+    /// </summary>
+    public ValueTask<User?> FindAsync(long id, CancellationToken cancellationToken) =>
+        cache.GetOrLoadAsync(
+            "user",
+            CacheEntries.User(id),
+            async token => await store.FindAsync(id, DatabaseTarget.Replica, token)
+                ?? await store.FindAsync(id, DatabaseTarget.Primary, token),
+            CacheEntries.Entity,
+            cancellationToken);
+
+    /// <summary>
+    /// Stores the user with its <c>user.registered</c> outbox row and wakes the relay; returns null when
+    /// the email is taken. Publishing happens in the background, so the broker never delays the reply.
+    /// </summary>
+    public async Task<User?> RegisterAsync(NewUser user, CancellationToken cancellationToken)
+    {
+        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+
+        var created = await store.InsertWithRegisteredEventAsync(user, traceParent, cancellationToken);
+        if (created is null)
+        {
+            return null;
+        }
+
+        outboxSignal.Notify();
+
+        // Best-effort and in the background: a slow Redis must not hold up the reply, and TrySetAsync logs its own failures.
+        _ = cache.TrySetAsync(CacheEntries.User(created.Id), created, CacheEntries.Entity, CancellationToken.None);
+        return created;
+    }
+}
