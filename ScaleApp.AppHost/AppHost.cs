@@ -1,4 +1,5 @@
 using ScaleApp.AppHost.Infrastructure;
+using ScaleApp.AppHost.Infrastructure.Containers;
 using ScaleApp.AppHost.Infrastructure.Processes;
 using ScaleApp.AppHost.Services;
 
@@ -8,14 +9,15 @@ var settings = ScaleAppSettings.Read(builder);
 var parameters = InfrastructureParameters.Add(builder);
 
 // Infrastructure: PostgreSQL primary and hot standby behind PgBouncer, Redis, RabbitMQ and an SMTP
-// sink. The one switch between local processes and containers is here.
-var (mode, modeReason) = InfrastructureModeResolver.Resolve(settings.Infrastructure);
+// sink. The one switch between local processes and containers is here; both build the same names.
+var (mode, modeReason) = builder.ResolveInfrastructureMode(settings);
+builder.LogInfrastructureMode(mode, modeReason);
 var infrastructure = mode switch
 {
     InfrastructureMode.Processes => builder.AddProcessInfrastructure(settings, parameters),
+    InfrastructureMode.Containers => builder.AddContainerInfrastructure(settings, parameters),
     _ => throw new DistributedApplicationException($"Infrastructure mode {mode} is not available."),
 };
-builder.LogInfrastructureMode(mode, modeReason);
 
 // Services: the schema first, then the API replicas and the email worker.
 var migrations = builder.AddProject<Projects.ScaleApp_Migrations>("migrations")

@@ -16,8 +16,9 @@ internal sealed class ScaleAppSettings
     public int ApiReplicas { get; set; } = 3;
 
     /// <summary>
-    /// Keeps databases and broker data between runs in <see cref="DataDirectory"/>. When false, every
-    /// run gets a new folder that is removed when the AppHost stops.
+    /// Keeps databases and broker data between runs: in <see cref="DataDirectory"/> for local
+    /// processes, in named volumes for containers. When false, every run starts empty and its data
+    /// is removed when the AppHost stops.
     /// </summary>
     public bool KeepData { get; set; }
 

@@ -10,6 +10,11 @@ internal static class ServiceExtensions
     /// keep-alive connections would stick to one replica and its health checks could not tell the
     /// replicas apart.
     /// </summary>
+    /// <remarks>
+    /// <c>ScaleApp:Registration:SendEmailInRequest=true</c> makes every replica send the welcome email
+    /// inside <c>POST /api/users</c> instead of through the outbox and the worker. It exists for the
+    /// registration benchmark, and only then does a replica get the mail reference.
+    /// </remarks>
     public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddApiReplicas(
         this IDistributedApplicationBuilder builder,
         int count,
@@ -17,6 +22,7 @@ internal static class ServiceExtensions
         IResourceBuilder<ProjectResource> migrations)
     {
         var replicas = new List<IResourceBuilder<ProjectResource>>(count);
+        var sendEmailInRequest = builder.Configuration.GetValue<bool>("ScaleApp:Registration:SendEmailInRequest");
 
         for (var index = 0; index < count; index++)
         {
@@ -31,6 +37,12 @@ internal static class ServiceExtensions
                 .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ)
                 .WaitForCompletion(migrations)
                 .WithHttpHealthCheck("/health");
+
+            if (sendEmailInRequest)
+            {
+                api.WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail)
+                    .WithEnvironment("Registration__SendEmailInRequest", "true");
+            }
 
             replicas.Add(api);
         }

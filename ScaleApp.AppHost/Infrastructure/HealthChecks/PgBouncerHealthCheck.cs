@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using ScaleApp.AppHost.Infrastructure.Processes;
 
 namespace ScaleApp.AppHost.Infrastructure.HealthChecks;
 

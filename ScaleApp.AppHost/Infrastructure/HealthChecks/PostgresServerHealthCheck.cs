@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using ScaleApp.AppHost.Infrastructure.Processes;
 
 namespace ScaleApp.AppHost.Infrastructure.HealthChecks;
 
 /// <summary>
 /// Healthy when the server accepts a login and runs a query. A hot standby must also be in
 /// recovery with its WAL receiver streaming from the primary, so a standby that lost its primary
-/// (or never reached it) is reported unhealthy.
+/// (or never reached it) is reported unhealthy. The server may be a local process or a container
+/// whose connection string logs in to it directly.
 /// </summary>
-internal sealed class PostgresServerHealthCheck(PostgresProcessResource resource) : IHealthCheck
+internal sealed class PostgresServerHealthCheck(IResourceWithConnectionString resource, PostgresRole role) : IHealthCheck
 {
     private const string StandbyStateQuery =
         "SELECT pg_is_in_recovery(), (SELECT status FROM pg_stat_wal_receiver LIMIT 1)";
@@ -24,7 +24,7 @@ internal sealed class PostgresServerHealthCheck(PostgresProcessResource resource
             await using var connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync(cancellationToken);
 
-            if (resource.Role == PostgresRole.Primary)
+            if (role == PostgresRole.Primary)
             {
                 await using var ping = new NpgsqlCommand("SELECT 1", connection);
                 await ping.ExecuteScalarAsync(cancellationToken);

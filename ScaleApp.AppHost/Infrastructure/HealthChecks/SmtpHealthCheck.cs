@@ -2,16 +2,15 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using ScaleApp.AppHost.Infrastructure.Processes;
 
 namespace ScaleApp.AppHost.Infrastructure.HealthChecks;
 
-/// <summary>Healthy when the SMTP sink greets a client and answers NOOP.</summary>
-internal sealed class SmtpHealthCheck(MailSinkProcessResource resource) : IHealthCheck
+/// <summary>Healthy when the SMTP sink behind the resource's named endpoint greets a client and answers NOOP.</summary>
+internal sealed class SmtpHealthCheck(IResourceWithEndpoints resource, string endpointName) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var endpoint = resource.PrimaryEndpoint;
+        var endpoint = resource.GetEndpoint(endpointName);
         if (!endpoint.IsAllocated)
         {
             return HealthCheckResult.Unhealthy($"The SMTP endpoint of '{resource.Name}' has no port yet.");

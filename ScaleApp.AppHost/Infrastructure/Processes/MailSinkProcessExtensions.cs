@@ -19,7 +19,7 @@ internal static class MailSinkProcessExtensions
         var key = $"{name}-ready";
 
         builder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new SmtpHealthCheck(resource), failureStatus: null, tags: null));
+            .Add(new HealthCheckRegistration(key, _ => new SmtpHealthCheck(resource, MailSinkProcessResource.EndpointName), failureStatus: null, tags: null));
 
         var endpoint = resource.PrimaryEndpoint;
 

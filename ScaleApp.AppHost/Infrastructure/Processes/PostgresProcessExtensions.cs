@@ -18,19 +18,11 @@ internal static class PostgresProcessExtensions
         var resourceDirectory = context.RunFolder.ForResource(name);
         var resource = new PostgresProcessResource(name, "bash", resourceDirectory, PostgresRole.Primary, parameters.PostgresPassword.Resource);
 
-        string[] serverSettings =
-        [
-            "wal_level=replica",
-            "max_wal_senders=10",
-            "wal_keep_size=512MB",
-            "max_connections=200",
-            "password_encryption=scram-sha-256",
-            .. PostgresTuning.SettingsFor(PostgresTuning.HostMemoryBytes()),
-        ];
+        var serverSettings = PostgresServerSettings.Primary(PostgresTuning.HostMemoryBytes());
 
         return builder.AddResource(resource)
             .WithArgs(context.Script("postgres-primary.sh"))
-            .WithArgs(serverSettings.SelectMany(setting => new[] { "-c", setting }).ToArray())
+            .WithArgs(PostgresServerSettings.ToArguments(serverSettings))
             .WithEnvironment("PG_BIN", context.Binaries.PostgresBinDirectory)
             .WithEnvironment("RESOURCE_DIR", resourceDirectory)
             .WithEnvironment("POSTGRES_PASSWORD", parameters.PostgresPassword)
@@ -54,17 +46,11 @@ internal static class PostgresProcessExtensions
         var resourceDirectory = context.RunFolder.ForResource(name);
         var resource = new PostgresProcessResource(name, "bash", resourceDirectory, PostgresRole.HotStandby, parameters.PostgresPassword.Resource);
 
-        // A standby's max_connections must be at least the primary's, or it refuses to start.
-        string[] serverSettings =
-        [
-            "max_connections=200",
-            "hot_standby_feedback=on",
-            .. PostgresTuning.SettingsFor(PostgresTuning.HostMemoryBytes()),
-        ];
+        var serverSettings = PostgresServerSettings.HotStandby(PostgresTuning.HostMemoryBytes());
 
         return builder.AddResource(resource)
             .WithArgs(context.Script("postgres-replica.sh"))
-            .WithArgs(serverSettings.SelectMany(setting => new[] { "-c", setting }).ToArray())
+            .WithArgs(PostgresServerSettings.ToArguments(serverSettings))
             .WithEnvironment("PG_BIN", context.Binaries.PostgresBinDirectory)
             .WithEnvironment("RESOURCE_DIR", resourceDirectory)
             .WithEnvironment("PRIMARY_PORT", primary.Resource.PrimaryEndpoint.Property(EndpointProperty.Port))
@@ -80,7 +66,7 @@ internal static class PostgresProcessExtensions
         var key = $"{resource.Name}-ready";
 
         builder.ApplicationBuilder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new PostgresServerHealthCheck(resource), failureStatus: null, tags: null));
+            .Add(new HealthCheckRegistration(key, _ => new PostgresServerHealthCheck(resource, resource.Role), failureStatus: null, tags: null));
 
         return builder.WithHealthCheck(key);
     }

@@ -1,12 +1,5 @@
 namespace ScaleApp.AppHost.Infrastructure.Processes;
 
-/// <summary>Role of a PostgreSQL server in streaming replication.</summary>
-internal enum PostgresRole
-{
-    Primary,
-    HotStandby,
-}
-
 /// <summary>
 /// A PostgreSQL server run from the operating system's packages. Its connection string logs in as
 /// the superuser to the application database, directly (not through PgBouncer); the services use
@@ -35,26 +28,6 @@ internal sealed class PgBouncerProcessResource(string name, string command, stri
     public const string EndpointName = "tcp";
 
     public EndpointReference PrimaryEndpoint => new(this, EndpointName);
-}
-
-/// <summary>
-/// A logical database of PgBouncer: the connection string services use to reach one PostgreSQL
-/// server through the pooler.
-/// </summary>
-internal sealed class PgBouncerDatabaseResource(string name, string logicalDatabase, PgBouncerProcessResource parent, ParameterResource password)
-    : Resource(name), IResourceWithParent<PgBouncerProcessResource>, IResourceWithConnectionString
-{
-    public PgBouncerProcessResource Parent { get; } = parent;
-
-    /// <summary>Database name a client asks PgBouncer for; PgBouncer maps it to a server.</summary>
-    public string LogicalDatabase { get; } = logicalDatabase;
-
-    // Transaction pooling hands each transaction a different server connection, so the client must
-    // not reset the session on close (DISCARD ALL) nor rely on server-side prepared statements.
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={Parent.PrimaryEndpoint.Property(EndpointProperty.IPV4Host)};Port={Parent.PrimaryEndpoint.Property(EndpointProperty.Port)};" +
-        $"Database={LogicalDatabase};Username={PostgresNames.ApplicationUser};Password={password};" +
-        $"No Reset On Close=true;Max Auto Prepare=0");
 }
 
 /// <summary>redis-server run from the operating system's package: password required, nothing persisted.</summary>
@@ -99,19 +72,4 @@ internal sealed class MailSinkProcessResource(string name, string command, strin
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"Endpoint=smtp://{PrimaryEndpoint.Property(EndpointProperty.IPV4Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)}");
-}
-
-/// <summary>Names shared by the PostgreSQL servers, PgBouncer and the services.</summary>
-internal static class PostgresNames
-{
-    public const string Database = "scaleapp";
-    public const string Superuser = "postgres";
-    public const string ApplicationUser = "scaleapp";
-    public const string ReplicationUser = "replicator";
-
-    /// <summary>PgBouncer's logical database for the primary.</summary>
-    public const string PooledPrimary = "scaleapp";
-
-    /// <summary>PgBouncer's logical database for the hot standby.</summary>
-    public const string PooledReplica = "scaleapp_replica";
 }
