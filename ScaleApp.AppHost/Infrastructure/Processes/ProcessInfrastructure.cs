@@ -17,8 +17,6 @@ internal static class ProcessInfrastructure
         var scripts = Path.Combine(builder.AppHostDirectory, "Infrastructure", "Processes", "scripts");
         var context = new ProcessContext(runFolder, binaries, scripts);
 
-        CreateRunFolderForTheRun(builder, runFolder);
-
         var postgres = builder.AddPostgresPrimaryProcess("postgres", context, parameters);
 
         // pg_basebackup clones a running primary, so the standby starts only once the primary is healthy.
@@ -38,16 +36,27 @@ internal static class ProcessInfrastructure
 
         var mail = builder.AddMailSinkProcess("mail", context);
 
+        CreateRunFolderForTheRun(builder, runFolder,
+            [postgres.Resource, postgresReplica.Resource, pgbouncer.Resource, redis.Resource, rabbitmq.Resource, mail.Resource]);
+
         return new ScaleAppInfrastructure(postgres, postgresReplica, pgbouncer, primaryDb, replicaDb, redis, rabbitmq, mail);
     }
 
-    // The folder exists from the start of the run until the AppHost stops.
-    private static void CreateRunFolderForTheRun(IDistributedApplicationBuilder builder, RunFolder runFolder)
+    // The folder is created when the first server starts, so building the model alone (as model
+    // tests do) leaves nothing on disk, and it is removed when the AppHost stops.
+    private static void CreateRunFolderForTheRun(IDistributedApplicationBuilder builder, RunFolder runFolder, IEnumerable<IResource> servers)
     {
+        foreach (var server in servers)
+        {
+            builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, _) =>
+            {
+                runFolder.Create();
+                return Task.CompletedTask;
+            });
+        }
+
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            runFolder.Create();
-
             var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ScaleApp.AppHost");
             logger.LogInformation("Local-process data lives in {RunFolder} ({Lifetime})",
                 runFolder.Path, runFolder.IsKept ? "kept between runs" : "removed when the AppHost stops");

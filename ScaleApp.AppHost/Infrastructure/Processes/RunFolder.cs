@@ -22,8 +22,10 @@ internal sealed class RunFolder
     public bool IsKept { get; }
 
     private readonly List<string> _resourceFolders = [];
+    private readonly Lock _createLock = new();
+    private bool _created;
 
-    /// <summary>Returns the folder of one resource; <see cref="Create()"/> makes it when the run starts.</summary>
+    /// <summary>Returns the folder of one resource; <see cref="Create()"/> makes it when the first server starts.</summary>
     public string ForResource(string resourceName)
     {
         var folder = System.IO.Path.Combine(Path, resourceName);
@@ -33,10 +35,23 @@ internal sealed class RunFolder
 
     /// <summary>
     /// Creates the run folder and every resource folder, and removes temporary run folders left by
-    /// AppHosts that are no longer running. Called when the app starts, so building the model alone
-    /// (as model tests do) leaves nothing on disk.
+    /// AppHosts that are no longer running. Only the first call does the work.
     /// </summary>
     public void Create()
+    {
+        lock (_createLock)
+        {
+            if (_created)
+            {
+                return;
+            }
+
+            CreateFolders();
+            _created = true;
+        }
+    }
+
+    private void CreateFolders()
     {
         if (!IsKept)
         {
