@@ -33,6 +33,8 @@ internal static class ProxyErrorDescriptions
                 $"The gateway timed out connecting to or waiting for {replica}. Retry the request.",
             ForwarderError.ResponseHeaders =>
                 $"The gateway could not read the response headers from {replica}. Retry the request.",
+            ForwarderError.RequestBodyClient when statusCode == StatusCodes.Status413PayloadTooLarge =>
+                "The request body is larger than the gateway accepts (Gateway:MaxRequestBodySize). Send a smaller body.",
             ForwarderError.RequestBodyClient =>
                 "The gateway could not read the request body from the client.",
             ForwarderError.RequestBodyDestination =>

@@ -36,7 +36,15 @@ public static class ReverseProxyExtensions
         builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(
             gatewaySection.GetSection(TransportFailureRateSectionName));
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+
+            // RequestLimitsMiddleware rejects oversized headers with problem details up to twice the setting.
+            // Beyond that Kestrel stops reading and returns a bare 431, so no request buffers unbounded headers.
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize * 2;
+        });
 
         builder.Services.AddProblemDetails();
         builder.Services.AddGatewayTelemetry();
@@ -62,7 +70,8 @@ public static class ReverseProxyExtensions
 
     /// <summary>
     /// Maps the proxy routes with YARP's standard pipeline, wrapped in the gateway's telemetry and
-    /// its problem details responses for requests that could not be forwarded.
+    /// its problem details responses for requests that could not be forwarded, and with one retry of
+    /// idempotent requests on another replica.
     /// </summary>
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
@@ -71,6 +80,7 @@ public static class ReverseProxyExtensions
             proxy.UseMiddleware<ProxyTelemetryMiddleware>();
             proxy.UseMiddleware<ProxyErrorResponseMiddleware>();
             proxy.UseSessionAffinity();
+            proxy.UseMiddleware<IdempotentRetryMiddleware>();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });

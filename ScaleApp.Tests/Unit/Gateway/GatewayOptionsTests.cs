@@ -44,4 +44,22 @@ public class GatewayOptionsTests
 
         Assert.Equal(2, options.Validate().Count);
     }
+
+    [Fact]
+    public void ZeroBodyLimitIsRejected()
+    {
+        var options = new GatewayOptions { MaxRequestBodySize = 0 };
+
+        var error = Assert.Single(options.Validate());
+        Assert.Contains("Gateway:MaxRequestBodySize", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TinyHeaderLimitIsRejected()
+    {
+        var options = new GatewayOptions { MaxRequestHeadersTotalSize = 100 };
+
+        var error = Assert.Single(options.Validate());
+        Assert.Contains("Gateway:MaxRequestHeadersTotalSize", error, StringComparison.Ordinal);
+    }
 }

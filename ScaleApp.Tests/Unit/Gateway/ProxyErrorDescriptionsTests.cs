@@ -65,4 +65,13 @@ public class ProxyErrorDescriptionsTests
             Assert.False(string.IsNullOrWhiteSpace(detail), $"No detail for {error}.");
         }
     }
+
+    [Fact]
+    public void OversizedChunkedBodyKeeps413()
+    {
+        var (statusCode, detail) = ProxyErrorDescriptions.Describe(ForwarderError.RequestBodyClient, 413, "api-0");
+
+        Assert.Equal(413, statusCode);
+        Assert.Contains("larger than the gateway accepts", detail, StringComparison.Ordinal);
+    }
 }
