@@ -34,6 +34,7 @@ internal static class OutboxRegistration
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ApiMetrics>();
+        builder.Services.AddSingleton<OutboxMetrics>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;

@@ -19,6 +19,7 @@ internal sealed class OutboxRelay(
     OutboxSignal signal,
     IServiceProvider services,
     ApiMetrics metrics,
+    OutboxMetrics outboxMetrics,
     TimeProvider timeProvider,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -26,9 +27,11 @@ internal sealed class OutboxRelay(
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan BacklogSampleInterval = TimeSpan.FromSeconds(5);
 
     private readonly LogThrottle _warnings = new(timeProvider, TimeSpan.FromSeconds(30));
     private IChannel? _channel;
+    private long _lastBacklogSample = long.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,6 +44,9 @@ internal sealed class OutboxRelay(
             var fullBatch = false;
             try
             {
+                // Sampled before publishing, so the backlog also shows while the broker is down.
+                await SampleBacklogAsync(stoppingToken);
+
                 var channel = await GetChannelAsync(stoppingToken);
                 var published = await PublishBatchAsync(channel, stoppingToken);
                 fullBatch = published == BatchSize;
@@ -147,6 +153,33 @@ internal sealed class OutboxRelay(
         }
 
         return publishedIds.Count;
+    }
+
+    /// <summary>
+    /// Counts unpublished rows and the age of the oldest for the backlog gauges, at most once per
+    /// <see cref="BacklogSampleInterval"/>. The partial index on unpublished rows keeps this cheap.
+    /// </summary>
+    private async Task SampleBacklogAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetTimestamp();
+        if (_lastBacklogSample != long.MinValue && timeProvider.GetElapsedTime(_lastBacklogSample, now) < BacklogSampleInterval)
+        {
+            return;
+        }
+
+        await using var command = databases.CreateCommand(
+            DatabaseTarget.Primary,
+            "outbox_backlog",
+            """
+            SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
+            FROM outbox
+            WHERE published_at IS NULL
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+
+        outboxMetrics.BacklogSampled(reader.GetInt64(0), TimeSpan.FromSeconds(Math.Max(0, reader.GetDouble(1))));
+        _lastBacklogSample = now;
     }
 
     private async Task<List<OutboxMessage>> ReadUnpublishedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -6,7 +6,12 @@ using ScaleApp.Api.Outbox;
 namespace ScaleApp.Api.Users;
 
 /// <summary>User reads through the cache, and registrations that hand their event to the outbox relay.</summary>
-internal sealed class UserService(UserStore store, CacheAside cache, OutboxSignal outboxSignal)
+internal sealed class UserService(
+    UserStore store,
+    CacheAside cache,
+    OutboxSignal outboxSignal,
+    RegistrationOptions options,
+    IServiceProvider services)
 {
     /// <summary>
     /// Returns the user, reading the replica first and the primary when the replica does not have the
@@ -24,18 +29,26 @@ internal sealed class UserService(UserStore store, CacheAside cache, OutboxSigna
     /// <summary>
     /// Stores the user with its <c>user.registered</c> outbox row and wakes the relay; returns null when
     /// the email is taken. Publishing happens in the background, so the broker never delays the reply.
+    /// With <see cref="RegistrationOptions.SendEmailInRequest"/> the email is sent here instead.
     /// </summary>
     public async Task<User?> RegisterAsync(NewUser user, CancellationToken cancellationToken)
     {
         var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 
-        var created = await store.InsertWithRegisteredEventAsync(user, traceParent, cancellationToken);
+        var created = await store.InsertAsync(user, withRegisteredEvent: !options.SendEmailInRequest, traceParent, cancellationToken);
         if (created is null)
         {
             return null;
         }
 
-        outboxSignal.Notify();
+        if (options.SendEmailInRequest)
+        {
+            await services.GetRequiredService<InRequestWelcomeEmail>().SendAsync(created, cancellationToken);
+        }
+        else
+        {
+            outboxSignal.Notify();
+        }
 
         // Best-effort and in the background: a slow Redis must not hold up the reply, and TrySetAsync logs its own failures.
         _ = cache.TrySetAsync(CacheEntries.User(created.Id), created, CacheEntries.Entity, CancellationToken.None);

@@ -23,12 +23,13 @@ internal sealed class UserStore(Databases databases)
     }
 
     /// <summary>
-    /// Inserts the user and its <c>user.registered</c> outbox row in one transaction on the primary, so
-    /// the event exists exactly when the user does. Returns null when the email is already registered
-    /// in any letter case (the unique index on lower(email) rejects the row).
+    /// Inserts the user and, when <paramref name="withRegisteredEvent"/> is true, its <c>user.registered</c>
+    /// outbox row in one transaction on the primary, so the event exists exactly when the user does.
+    /// Returns null when the email is already registered in any letter case (the unique index on
+    /// lower(email) rejects the row, also when two requests insert the same email at once).
     /// </summary>
     /// <param name="traceParent">W3C traceparent of the registering request, stored so the publish joins its trace.</param>
-    public async Task<User?> InsertWithRegisteredEventAsync(NewUser user, string? traceParent, CancellationToken cancellationToken)
+    public async Task<User?> InsertAsync(NewUser user, bool withRegisteredEvent, string? traceParent, CancellationToken cancellationToken)
     {
         await using var connection = await databases.Primary.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -51,6 +52,12 @@ internal sealed class UserStore(Databases databases)
             exception.SqlState == PostgresErrorCodes.UniqueViolation && exception.ConstraintName == EmailUniqueIndex)
         {
             return null;
+        }
+
+        if (!withRegisteredEvent)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return created;
         }
 
         var registered = new UserRegisteredEvent(Guid.CreateVersion7(), created.Id, created.Name, created.Email, created.CreatedAt);

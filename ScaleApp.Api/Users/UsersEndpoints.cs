@@ -6,6 +6,13 @@ internal static class UsersEndpoints
 {
     public static IHostApplicationBuilder AddUsers(this IHostApplicationBuilder builder)
     {
+        var registration = builder.Configuration.GetSection(RegistrationOptions.SectionName).Get<RegistrationOptions>() ?? new RegistrationOptions();
+        builder.Services.AddSingleton(registration);
+        if (registration.SendEmailInRequest)
+        {
+            builder.Services.AddSingleton<InRequestWelcomeEmail>();
+        }
+
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<UserService>();
         return builder;

@@ -96,11 +96,17 @@ internal sealed partial class WelcomeEmailConsumer(
     private async Task ConsumeUntilChannelLostAsync(IConnection connection, CancellationToken stoppingToken)
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
-        await MessagingTopology.DeclareWelcomeEmailQueueAsync(channel, stoppingToken);
+        await MessagingTopology.DeclareAsync(channel, options.Value.EffectiveRetryDelays, stoppingToken);
         await channel.BasicQosAsync(prefetchSize: 0, (ushort)options.Value.PrefetchCount, global: false, stoppingToken);
 
+        // Retries and dead letters are published on their own channel with confirms, so the original
+        // delivery is acknowledged only after the broker has stored its copy.
+        await using var publishChannel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+            stoppingToken);
+
         var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(channel, delivery, stoppingToken);
+        consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(channel, publishChannel, delivery, stoppingToken);
 
         // Both events also fire when automatic recovery drops and re-registers the consumer.
         consumer.RegisteredAsync += (_, args) =>
@@ -133,7 +139,7 @@ internal sealed partial class WelcomeEmailConsumer(
             {
                 await Task.Delay(ChannelCheckInterval, stoppingToken);
 
-                if (consumer.IsRunning && channel.IsOpen)
+                if (consumer.IsRunning && channel.IsOpen && publishChannel.IsOpen)
                 {
                     failedChecks = 0;
                 }
@@ -153,7 +159,7 @@ internal sealed partial class WelcomeEmailConsumer(
         }
     }
 
-    private async Task OnReceivedAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    private async Task OnReceivedAsync(IChannel channel, IChannel publishChannel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
         var messageId = delivery.BasicProperties.MessageId ?? "(none)";
 
@@ -172,39 +178,107 @@ internal sealed partial class WelcomeEmailConsumer(
             switch (outcome.Action)
             {
                 case DeliveryAction.Acknowledge:
-                    await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
                     break;
 
-                case DeliveryAction.Reject:
-                    await RejectAsync(channel, delivery.DeliveryTag, messageId, outcome.RejectReason ?? "no reason given");
+                case DeliveryAction.DeadLetter:
+                    await DeadLetterAsync(publishChannel, delivery, messageId, outcome.Reason ?? "no reason given");
                     break;
 
-                case DeliveryAction.Requeue:
-                    await Task.Delay(options.Value.RetryDelay, stoppingToken);
-                    await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+                case DeliveryAction.Retry:
+                    await RetryAsync(publishChannel, delivery, messageId, outcome.Reason ?? "no reason given");
                     break;
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The message stays unsettled, so the broker requeues it when the channel closes.
+
+            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
         }
         catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException)
         {
             LogSettleFailed(logger, outcome.Action, messageId, ex.Message);
         }
+        catch (Exception ex) when (ex is TimeoutException or PublishException)
+        {
+            // The broker may not have stored the copy, so the original goes back to the queue. If it did
+            // store it, the delivery record in email_deliveries keeps the second copy from sending again.
+            LogRepublishFailed(logger, ex, outcome.Action, messageId);
+            await NackWithRequeueAsync(channel, delivery.DeliveryTag, messageId, outcome.Action);
+        }
     }
 
     /// <summary>
-    /// Drops a message that can never be processed, after logging why. This is the only place that
-    /// rejects messages. The queue has no dead-letter exchange yet, so a rejected message is discarded.
+    /// Publishes the message to the retry queue of its next attempt, or to the dead-letter queue
+    /// after the last attempt. The caller acknowledges the original once this returns.
     /// </summary>
-    private async Task RejectAsync(IChannel channel, ulong deliveryTag, string messageId, string reason)
+    private async Task RetryAsync(IChannel publishChannel, BasicDeliverEventArgs delivery, string messageId, string reason)
     {
-        telemetry.MessageRejected();
-        LogRejected(logger, messageId, reason);
-        await channel.BasicRejectAsync(deliveryTag, requeue: false, CancellationToken.None);
+        var attempt = MessagingTopology.ReadAttempt(delivery.BasicProperties.Headers);
+        var decision = RetryPolicy.Decide(attempt, options.Value.MaxAttempts, options.Value.EffectiveRetryDelays);
+        if (decision.DeadLetter)
+        {
+            await DeadLetterAsync(publishChannel, delivery, messageId, $"Failed all {attempt} attempts; the last failure: {reason}");
+            return;
+        }
+
+        var properties = CopyProperties(delivery.BasicProperties);
+        properties.Headers![MessagingTopology.AttemptHeader] = decision.NextAttempt;
+
+        var retryQueue = MessagingTopology.RetryQueueName(decision.Delay);
+        await PublishAsync(publishChannel, exchange: string.Empty, routingKey: retryQueue, properties, delivery.Body);
+
+        telemetry.RetryScheduled(decision.NextAttempt);
+        LogRetryScheduled(logger, messageId, attempt, decision.NextAttempt, options.Value.MaxAttempts, decision.Delay.TotalSeconds);
     }
+
+    /// <summary>Publishes the message, unchanged but for a reason header, to the dead-letter queue.</summary>
+    private async Task DeadLetterAsync(IChannel publishChannel, BasicDeliverEventArgs delivery, string messageId, string reason)
+    {
+        var properties = CopyProperties(delivery.BasicProperties);
+        properties.Headers![MessagingTopology.AttemptHeader] = MessagingTopology.ReadAttempt(delivery.BasicProperties.Headers);
+        properties.Headers[MessagingTopology.DeadLetterReasonHeader] = reason;
+
+        await PublishAsync(publishChannel, MessagingTopology.DeadLetterExchange, MessagingTopology.WelcomeEmailQueue, properties, delivery.Body);
+
+        telemetry.MessageDeadLettered();
+        LogDeadLettered(logger, messageId, MessagingTopology.DeadLetterQueue, reason);
+    }
+
+    /// <summary>
+    /// Publishes with the mandatory flag and waits for the confirm, at most the configured publish
+    /// timeout, so an unroutable or unconfirmed copy throws instead of being lost.
+    /// </summary>
+    private async Task PublishAsync(IChannel publishChannel, string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body)
+    {
+        var timeout = options.Value.PublishTimeout;
+        using var timeoutSource = new CancellationTokenSource(timeout);
+        try
+        {
+            await publishChannel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, timeoutSource.Token);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"RabbitMQ did not confirm the publish to exchange '{exchange}' with routing key '{routingKey}' within {timeout.TotalSeconds} s.");
+        }
+    }
+
+    private async Task NackWithRequeueAsync(IChannel channel, ulong deliveryTag, string messageId, DeliveryAction action)
+    {
+        try
+        {
+            await channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException)
+        {
+            LogSettleFailed(logger, action, messageId, ex.Message);
+        }
+    }
+
+    private static BasicProperties CopyProperties(IReadOnlyBasicProperties original) =>
+        new(original)
+        {
+            Headers = original.Headers is null
+                ? new Dictionary<string, object?>()
+                : new Dictionary<string, object?>(original.Headers),
+        };
 
     private Task OnConnectionShutdownAsync(object sender, ShutdownEventArgs args)
     {
@@ -257,8 +331,16 @@ internal sealed partial class WelcomeEmailConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped consuming from queue {Queue} because the host is stopping")]
     private static partial void LogStoppedConsuming(ILogger logger, string queue);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Rejected message {MessageId} without requeue: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string messageId, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Moved message {MessageId} to the dead-letter queue {Queue}: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string messageId, string queue, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Scheduled message {MessageId} for attempt {NextAttempt} of {MaxAttempts} in {DelaySeconds} s after attempt {Attempt} failed")]
+    private static partial void LogRetryScheduled(ILogger logger, string messageId, int attempt, int nextAttempt, int maxAttempts, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Failed to publish the {Action} copy of message {MessageId}; returning the message to the queue")]
+    private static partial void LogRepublishFailed(ILogger logger, Exception exception, DeliveryAction action, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Could not settle message {MessageId} ({Action}) because the channel is closed; the broker will redeliver it: {Error}")]

@@ -10,6 +10,9 @@ internal static class WelcomeEmailComposer
     /// <summary>Header carrying the user.registered event id, so each email can be matched to its event.</summary>
     public const string EventIdHeader = "X-ScaleApp-Event-Id";
 
+    /// <summary>Header carrying the W3C trace id of the span that sent the email, to find its trace.</summary>
+    public const string TraceIdHeader = "X-ScaleApp-Trace-Id";
+
     public const string SenderName = "ScaleApp";
     public const string SenderAddress = "welcome@scaleapp.local";
 

@@ -13,30 +13,31 @@ internal enum DeliveryAction
 {
     Acknowledge,
 
-    /// <summary>Drop the message (basic.reject without requeue) because it can never succeed.</summary>
-    Reject,
+    /// <summary>Schedule another attempt through a retry queue, or dead-letter after the last attempt.</summary>
+    Retry,
 
-    /// <summary>Return the message to the queue (basic.nack with requeue) after a transient failure.</summary>
-    Requeue,
+    /// <summary>Move the message to the dead-letter queue at once because it can never succeed.</summary>
+    DeadLetter,
 }
 
-internal readonly record struct DeliveryOutcome(DeliveryAction Action, string? RejectReason = null)
+internal readonly record struct DeliveryOutcome(DeliveryAction Action, string? Reason = null)
 {
     public static DeliveryOutcome Acknowledge => new(DeliveryAction.Acknowledge);
 
-    public static DeliveryOutcome Requeue => new(DeliveryAction.Requeue);
+    public static DeliveryOutcome Retry(string reason) => new(DeliveryAction.Retry, reason);
 
-    public static DeliveryOutcome Reject(string reason) => new(DeliveryAction.Reject, reason);
+    public static DeliveryOutcome DeadLetter(string reason) => new(DeliveryAction.DeadLetter, reason);
 }
 
 /// <summary>
-/// Handles one user.registered delivery: validates it, skips events whose email was already sent,
-/// otherwise sends the welcome email and records the delivery in <c>email_deliveries</c>.
+/// Handles one user.registered delivery: validates it, claims the event in <c>email_deliveries</c>,
+/// sends the welcome email and commits the claim. An event whose claim is already committed is
+/// acknowledged without sending.
 /// </summary>
 /// <remarks>
-/// Delivery is at least once. If the email was sent but recording it fails, the message is requeued
-/// and the email is sent again. Two consumers that take the same event at the same moment can also
-/// both send, because the check and the insert are separate statements.
+/// NOTE: SMTP and PostgreSQL do not commit together. If the process dies or the database fails after
+/// the SMTP server accepted the email and before the claim commits, the claim rolls back and the
+/// redelivery sends a second email. The window is one SMTP reply and one COMMIT round trip long.
 /// </remarks>
 internal sealed partial class WelcomeEmailHandler(
     EmailDeliveryStore deliveries,
@@ -51,12 +52,12 @@ internal sealed partial class WelcomeEmailHandler(
 
         if (!string.IsNullOrEmpty(properties.Type) && properties.Type != MessagingTopology.UserRegisteredMessageType)
         {
-            return Reject(activity, $"Message type '{properties.Type}' is not '{MessagingTopology.UserRegisteredMessageType}'.");
+            return DeadLetter(activity, $"Message type '{properties.Type}' is not '{MessagingTopology.UserRegisteredMessageType}'.");
         }
 
         if (!UserRegistered.TryParse(body.Span, out var registration, out var error))
         {
-            return Reject(activity, error);
+            return DeadLetter(activity, error);
         }
 
         activity?.SetTag("scaleapp.event_id", registration.EventId.ToString());
@@ -65,21 +66,33 @@ internal sealed partial class WelcomeEmailHandler(
         var stage = "database";
         try
         {
-            if (await deliveries.IsDeliveredAsync(registration.EventId, cancellationToken))
+            await using var claim = await deliveries.TryClaimAsync(registration, cancellationToken);
+            if (claim is null)
             {
                 telemetry.DuplicateSkipped();
                 LogDuplicateSkipped(logger, registration.EventId, messageId);
                 return DeliveryOutcome.Acknowledge;
             }
 
+            var email = WelcomeEmailComposer.Compose(registration);
+            if (Activity.Current is { } current)
+            {
+                email.Headers.Add(WelcomeEmailComposer.TraceIdHeader, current.TraceId.ToHexString());
+            }
+
             // Once the send starts it is not cancelled when the host stops, so a sent email is also recorded
             // and a redelivery after the restart does not send it twice. The SMTP timeout bounds the wait.
+            // The claim commits right after the server accepts the email, before QUIT.
             stage = "smtp";
-            await sender.SendAsync(WelcomeEmailComposer.Compose(registration), CancellationToken.None);
-            telemetry.EmailSent();
-
-            stage = "database";
-            await deliveries.RecordAsync(registration, CancellationToken.None);
+            await sender.SendAsync(
+                email,
+                async () =>
+                {
+                    telemetry.EmailSent();
+                    stage = "database";
+                    await claim.CommitAsync(CancellationToken.None);
+                },
+                CancellationToken.None);
 
             LogEmailSent(logger, registration.EventId, registration.UserId, messageId);
             return DeliveryOutcome.Acknowledge;
@@ -91,11 +104,11 @@ internal sealed partial class WelcomeEmailHandler(
         catch (SmtpCommandException ex) when (ex.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
         {
             // A 5xx reply for the recipient is permanent, so retrying would loop forever.
-            return Reject(activity, $"The SMTP server permanently rejected the recipient of event {registration.EventId}: {ex.Message}");
+            return DeadLetter(activity, $"The SMTP server permanently rejected the recipient of event {registration.EventId}: {ex.Message}");
         }
         catch (Exception ex)
         {
-            // SMTP server or database unavailable: the consumer requeues the message after a short delay.
+            // SMTP server or database unavailable: the consumer schedules another attempt.
             telemetry.SendFailed(stage);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             activity?.AddException(ex);
@@ -111,7 +124,7 @@ internal sealed partial class WelcomeEmailHandler(
                 LogUnexpectedFailure(logger, ex, stage, registration.EventId, messageId);
             }
 
-            return DeliveryOutcome.Requeue;
+            return DeliveryOutcome.Retry($"{stage} failed: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -134,10 +147,10 @@ internal sealed partial class WelcomeEmailHandler(
         exception is SocketException or IOException or TimeoutException or NpgsqlException
             or SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException;
 
-    private static DeliveryOutcome Reject(Activity? activity, string reason)
+    private static DeliveryOutcome DeadLetter(Activity? activity, string reason)
     {
         activity?.SetStatus(ActivityStatusCode.Error, reason);
-        return DeliveryOutcome.Reject(reason);
+        return DeliveryOutcome.DeadLetter(reason);
     }
 
     [LoggerMessage(Level = LogLevel.Information,
@@ -149,10 +162,10 @@ internal sealed partial class WelcomeEmailHandler(
     private static partial void LogEmailSent(ILogger logger, Guid eventId, long userId, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Failed to handle event {EventId} (message {MessageId}) at the {Stage} stage; the message will be requeued: {Error}")]
+        Message = "Failed to handle event {EventId} (message {MessageId}) at the {Stage} stage; another attempt follows unless this was the last: {Error}")]
     private static partial void LogOutage(ILogger logger, string stage, Guid eventId, string messageId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Failed to handle event {EventId} (message {MessageId}) at the {Stage} stage with an unexpected error; the message will be requeued")]
+        Message = "Failed to handle event {EventId} (message {MessageId}) at the {Stage} stage with an unexpected error; another attempt follows unless this was the last")]
     private static partial void LogUnexpectedFailure(ILogger logger, Exception exception, string stage, Guid eventId, string messageId);
 }

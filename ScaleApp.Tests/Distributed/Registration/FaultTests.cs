@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using ScaleApp.AppHost.Infrastructure.Processes;
+
+namespace ScaleApp.Tests.Distributed.Registration;
+
+/// <summary>
+/// Crashes and outages on the email path. Each test restores what it breaks and waits until the
+/// topology is healthy again, because the other tests of the collection share it.
+/// </summary>
+[Collection(TopologyCollection.Name)]
+public sealed partial class FaultTests(TopologyFixture topology)
+{
+    private const string WelcomeEmailQueue = "welcome-email";
+    private static readonly TimeSpan EmailTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly string _maildir = topology.Resource<MailSinkProcessResource>("mail").Maildir;
+
+    /// <summary>
+    /// Kills the worker with SIGKILL while it has a full prefetch window of unacknowledged
+    /// deliveries and is inside an SMTP conversation. The mail sink is frozen with SIGSTOP first, so
+    /// the worker's current send waits for the server's reply: its claim in email_deliveries is
+    /// open, and the broker has sent it deliveries up to the prefetch count. Ready messages left in
+    /// the queue while the consumer is attached show that the window is full. After a restart every
+    /// user must have exactly one email.
+    /// </summary>
+    /// <remarks>
+    /// The sink is frozen so that the kill cannot land between the sink accepting an email and the
+    /// worker committing its claim. A kill there sends a second email, a gap SMTP leaves open and
+    /// the worker documents.
+    /// </remarks>
+    [Fact]
+    public async Task WorkerKillRedeliversUnacknowledged()
+    {
+        var app = topology.App;
+        var workerPid = ListenerPid(app.GetEndpoint("worker", "http").Port);
+        var mailPid = ListenerPid(MailPort(await topology.ConnectionStringAsync("mail")));
+        var mailFrozen = false;
+        try
+        {
+            var first = await WelcomeEmails.RegisterManyAsync(topology.Gateway, "kill-a", count: 40);
+            await WaitUntilAsync(() => WelcomeEmails.CountReceived(_maildir, first) > 0, TimeSpan.FromSeconds(30), "the first welcome email");
+
+            Signal("STOP", mailPid);
+            mailFrozen = true;
+
+            var second = await WelcomeEmails.RegisterManyAsync(topology.Gateway, "kill-b", count: 40);
+            await using (var connection = await WelcomeEmails.ConnectToBrokerAsync(topology))
+            {
+                await WaitUntilAsync(
+                    async () => await WelcomeEmails.ReadyMessageCountAsync(connection, WelcomeEmailQueue) > 0,
+                    TimeSpan.FromSeconds(20),
+                    "ready messages in the welcome-email queue behind the worker's full prefetch window");
+            }
+
+            var sentBeforeKill = WelcomeEmails.CountReceived(_maildir, [.. first, .. second]);
+            Signal("KILL", workerPid);
+            Signal("CONT", mailPid);
+            mailFrozen = false;
+            Assert.True(sentBeforeKill < first.Count + second.Count, "Every email was sent before the kill, so the test interrupted nothing.");
+
+            await ResourceControl.WaitForTerminalStateAsync(app, "worker");
+            await app.ResourceCommands.ExecuteCommandAsync("worker", KnownResourceCommands.StartCommand);
+            await ResourceWaits.WaitForHealthyAsync(app, "worker", TopologyFixture.ResourceTimeout);
+
+            var received = await WelcomeEmails.WaitForAllAsync(_maildir, [.. first, .. second], EmailTimeout);
+            WelcomeEmails.AssertExactlyOneEach(received);
+        }
+        finally
+        {
+            if (mailFrozen)
+            {
+                Signal("CONT", mailPid);
+            }
+
+            await ResourceControl.EnsureRunningAsync(app, "worker");
+        }
+    }
+
+    /// <summary>
+    /// Stops RabbitMQ, registers users while it is down (each must get 201 quickly because the
+    /// request only writes to PostgreSQL), starts it again and checks that every user gets exactly
+    /// one email once the relays and the worker have reconnected.
+    /// </summary>
+    [Fact]
+    public async Task BrokerOutageLosesNoRegistration()
+    {
+        var app = topology.App;
+        var emails = new List<string>();
+        try
+        {
+            await app.ResourceCommands.ExecuteCommandAsync("rabbitmq", KnownResourceCommands.StopCommand);
+            await ResourceControl.WaitForTerminalStateAsync(app, "rabbitmq");
+
+            for (var index = 0; index < 10; index++)
+            {
+                var email = ApiClient.UniqueEmail("outage");
+                var stopwatch = Stopwatch.StartNew();
+                using var response = await topology.Gateway.PostAsJsonAsync("/api/users", new { name = "Outage User", email });
+                stopwatch.Stop();
+
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"POST /api/users took {stopwatch.Elapsed.TotalMilliseconds:0} ms while RabbitMQ was down.");
+                emails.Add(email);
+            }
+        }
+        finally
+        {
+            await ResourceControl.EnsureRunningAsync(app, "rabbitmq");
+            await ResourceWaits.WaitForHealthyAsync(app, "worker", TopologyFixture.ResourceTimeout);
+        }
+
+        var received = await WelcomeEmails.WaitForAllAsync(_maildir, emails, EmailTimeout);
+        WelcomeEmails.AssertExactlyOneEach(received);
+    }
+
+    /// <summary>Returns the pid of the process listening on the loopback TCP port, from <c>ss -ltnp</c>.</summary>
+    private static int ListenerPid(int port)
+    {
+        using var process = Process.Start(new ProcessStartInfo("ss", ["-H", "-ltnp", $"sport = :{port}"]) { RedirectStandardOutput = true })
+            ?? throw new InvalidOperationException("Could not start ss.");
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        var match = PidPattern().Match(output);
+        Assert.True(match.Success, $"No process listens on port {port}; ss printed: {output}");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static int MailPort(string connectionString) =>
+        new Uri(connectionString["Endpoint=".Length..].Split(';')[0]).Port;
+
+    private static void Signal(string signal, int pid)
+    {
+        using var process = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"kill -{signal} {pid} exited with code {process.ExitCode}.");
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string expected) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, expected);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string expected)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {timeout.TotalSeconds:0} s waiting for {expected}.");
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    [GeneratedRegex(@"pid=(\d+)")]
+    private static partial Regex PidPattern();
+}
