@@ -1,8 +1,10 @@
 using ScaleApp.Api.Caching;
 using ScaleApp.Api.Data;
+using ScaleApp.Api.Diagnostics;
 using ScaleApp.Api.Http;
 using ScaleApp.Api.Outbox;
 using ScaleApp.Api.Posts;
+using ScaleApp.Api.StaticAssets;
 using ScaleApp.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,5 +23,7 @@ app.UseHttpConventions();
 app.MapDefaultEndpoints();
 app.MapPostsEndpoints();
 app.MapUsersEndpoints();
+app.MapDiagnosticsCounters();
+app.MapSiteEndpoints();
 
 app.Run();

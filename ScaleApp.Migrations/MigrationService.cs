@@ -1,11 +1,16 @@
+using Microsoft.Extensions.Options;
+
 namespace ScaleApp.Migrations;
 
 /// <summary>
-/// Runs the migrations once, then stops the host. The exit code is 0 when the database is up to
+/// Runs the migrations once, then seeds sample data when <see cref="SeedSettings.Enabled"/> is set,
+/// then stops the host. The exit code is 0 when the database is up to
 /// date and 1 otherwise, which the AppHost reads to decide whether the services may start.
 /// </summary>
 internal sealed partial class MigrationService(
     MigrationRunner runner,
+    DataSeeder seeder,
+    IOptions<SeedSettings> seedSettings,
     IHostApplicationLifetime lifetime,
     ILogger<MigrationService> logger) : BackgroundService
 {
@@ -15,9 +20,14 @@ internal sealed partial class MigrationService(
         {
             var scripts = MigrationScript.LoadEmbedded(typeof(MigrationService).Assembly);
             await runner.RunAsync(scripts, stoppingToken);
+            LogUpToDate(logger, scripts.Count, scripts[^1].Version);
+
+            if (seedSettings.Value.Enabled)
+            {
+                await seeder.SeedAsync(seedSettings.Value, stoppingToken);
+            }
 
             Environment.ExitCode = 0;
-            LogUpToDate(logger, scripts.Count, scripts[^1].Version);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -49,6 +59,6 @@ internal sealed partial class MigrationService(
     [LoggerMessage(Level = LogLevel.Error, Message = "Migration {MigrationFile} failed and was rolled back; fix the script or the database and rerun")]
     private static partial void LogMigrationFailed(ILogger logger, Exception exception, string migrationFile);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Migrations failed before a script ran: {Error}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Migrations or seeding failed: {Error}")]
     private static partial void LogFailed(ILogger logger, Exception exception, string error);
 }

@@ -4,16 +4,22 @@ using ScaleApp.Api.Diagnostics;
 namespace ScaleApp.Api.Caching;
 
 /// <summary>
-/// Cache-aside reads and writes over <see cref="HybridCache"/> that count hits and misses and never
-/// cache a "not found" result.
+/// Cache-aside reads and writes over <see cref="HybridCache"/> that count lookups and never cache a
+/// "not found" result. <see cref="FailSoftDistributedCache"/> counts the Redis reads, that is the
+/// in-memory misses, so hits per level follow from the two counts (see <see cref="ApiMetrics"/>).
 /// </summary>
-internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, ILogger<CacheAside> logger)
+internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, IConfiguration configuration, ILogger<CacheAside> logger)
 {
+    /// <summary>Setting that turns both cache levels off, for measuring the uncached path; default true.</summary>
+    public const string EnabledSetting = "Caching:Enabled";
+
+    private readonly bool _enabled = configuration.GetValue(EnabledSetting, true);
+
     /// <summary>
     /// Returns the cached value of <paramref name="key"/>, or runs <paramref name="load"/> and caches
     /// its result. A null result is returned but not stored, so a row that appears later is found at once.
     /// </summary>
-    /// <param name="entry">Kind of entry for the metrics, such as <c>post</c>.</param>
+    /// <param name="entry">Kind of entry for the metrics: the key's prefix before the first colon, such as <c>post</c>.</param>
     public async ValueTask<T?> GetOrLoadAsync<T>(
         string entry,
         string key,
@@ -22,14 +28,20 @@ internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, ILogger<
         CancellationToken cancellationToken)
         where T : class
     {
-        var probe = new LoadProbe<T>(load);
-        var value = await cache.GetOrCreateAsync(
+        metrics.CacheLookup(entry);
+        if (!_enabled)
+        {
+            metrics.CacheMiss(entry, ApiMetrics.MemoryLevel);
+            metrics.CacheMiss(entry, ApiMetrics.RedisLevel);
+            return await load(cancellationToken);
+        }
+
+        return await cache.GetOrCreateAsync(
             key,
-            probe,
-            static async (probe, context, token) =>
+            load,
+            static async (load, context, token) =>
             {
-                probe.Ran = true;
-                var loaded = await probe.Load(token);
+                var loaded = await load(token);
                 if (loaded is null)
                 {
                     // Flags is nullable, and null | x is null, so start from None explicitly.
@@ -42,9 +54,6 @@ internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, ILogger<
             },
             options,
             cancellationToken: cancellationToken);
-
-        metrics.CacheLookup(entry, hit: !probe.Ran);
-        return value;
     }
 
     /// <summary>
@@ -53,6 +62,11 @@ internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, ILogger<
     /// </summary>
     public async Task TrySetAsync<T>(string key, T value, HybridCacheEntryOptions options, CancellationToken cancellationToken)
     {
+        if (!_enabled)
+        {
+            return;
+        }
+
         try
         {
             await cache.SetAsync(key, value, options, cancellationToken: cancellationToken);
@@ -63,11 +77,23 @@ internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, ILogger<
         }
     }
 
-    // Carries the loader into the static factory and reports whether the factory ran in this call.
-    private sealed class LoadProbe<T>(Func<CancellationToken, Task<T?>> load)
+    /// <summary>
+    /// Removes <paramref name="key"/> from this process's memory and from Redis. A Redis failure is
+    /// logged and swallowed: other processes then keep their copies until their memory entries expire.
+    /// </summary>
+    public async Task TryRemoveAsync(string key, CancellationToken cancellationToken)
     {
-        public Func<CancellationToken, Task<T?>> Load { get; } = load;
-
-        public bool Ran { get; set; }
+        try
+        {
+            await cache.RemoveAsync(key, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(
+                exception,
+                "Could not remove cache entry {CacheKey} from Redis; processes holding it serve it until it expires within {LocalLifetime}",
+                key,
+                CacheEntries.Entity.LocalCacheExpiration);
+        }
     }
 }

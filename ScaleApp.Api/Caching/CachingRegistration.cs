@@ -15,8 +15,9 @@ internal static class CachingRegistration
 
     private const string RedisConnectionName = "redis";
 
-    // Redis on loopback responds in well under a millisecond, so one second means it is down or stuck.
-    private const int RedisTimeoutMilliseconds = 1_000;
+    // Redis on loopback responds in well under a millisecond, so 250 ms means it is down or stuck. After
+    // one timeout FailSoftDistributedCache skips Redis for a while, so an outage costs few such waits.
+    private const int RedisTimeoutMilliseconds = 250;
 
     /// <summary>
     /// Registers HybridCache with Redis as its distributed level, sharing the connection that the
@@ -55,9 +56,12 @@ internal static class CachingRegistration
             });
         builder.Services.AddSingleton<IDistributedCache>(services => new FailSoftDistributedCache(
             new RedisCache(services.GetRequiredService<IOptions<RedisCacheOptions>>()),
+            services.GetRequiredService<ApiMetrics>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<FailSoftDistributedCache>>()));
 
+        // HybridCache rather than FusionCache because it is the Microsoft.Extensions abstraction with no
+        // further dependency, and it covers what the API needs: two levels and stampede protection.
         // HybridCache rather than a plain IDistributedCache because of its stampede protection. Concurrent
         // misses for one key in one process share a single factory call. An expiring popular feed page
         // therefore costs one database query per process instead of one per waiting request.
@@ -74,6 +78,8 @@ internal static class CachingRegistration
         builder.Services.TryAddSingleton<ApiMetrics>();
         builder.Services.AddSingleton<CacheAside>();
         builder.Services.AddSingleton<FeedVersion>();
+        builder.Services.AddSingleton<PostInvalidation>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PostInvalidation>());
         return builder;
     }
 }

@@ -105,6 +105,22 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
         }
     }
 
+    /// <summary>
+    /// Reads the shared version from Redis now and returns this process's version afterwards. For a
+    /// request whose client has written at a newer position than this process knows about.
+    /// </summary>
+    public async ValueTask<ulong> RefreshNowAsync()
+    {
+        await RefreshAsync();
+        return Current;
+    }
+
+    /// <summary>
+    /// Raises this process's version to a position another process announced, so this process's next
+    /// reads use new feed keys and wait for the replica to replay that far.
+    /// </summary>
+    public void Observe(ulong walPosition) => AdvanceLocal(walPosition);
+
     private async Task RefreshAsync()
     {
         try

@@ -13,6 +13,7 @@ namespace ScaleApp.Api.Data;
 internal sealed class Databases(
     [FromKeyedServices(Databases.PrimaryName)] NpgsqlDataSource primary,
     [FromKeyedServices(Databases.ReplicaName)] NpgsqlDataSource replica,
+    ReplicaStatus replicaStatus,
     ApiMetrics metrics)
 {
     public const string PrimaryName = "primary-db";
@@ -50,11 +51,43 @@ internal sealed class Databases(
     }
 
     /// <summary>
+    /// Runs <paramref name="read"/> on the replica, or on the primary while the replica is unavailable.
+    /// A connection failure on the replica marks it unavailable and repeats the read on the primary, so
+    /// callers see no error; <see cref="ReplicaMonitor"/> switches reads back once the replica responds.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Func<DatabaseTarget, Task<T>> read)
+    {
+        if (!replicaStatus.IsAvailable)
+        {
+            metrics.ReplicaFallback();
+            return await read(DatabaseTarget.Primary);
+        }
+
+        try
+        {
+            return await read(DatabaseTarget.Replica);
+        }
+        catch (Exception exception) when (ReplicaStatus.IsConnectionFailure(exception))
+        {
+            replicaStatus.MarkUnavailable(exception);
+            metrics.ReplicaFallback();
+            return await read(DatabaseTarget.Primary);
+        }
+    }
+
+    /// <summary>
     /// Chooses where a read that must include every write up to <paramref name="walPosition"/> runs:
-    /// the replica once it has replayed that far, otherwise the primary. A zero position needs no check.
+    /// the replica once it has replayed that far, otherwise the primary. A zero position needs no check,
+    /// and an unavailable replica means the primary.
     /// </summary>
     public async Task<DatabaseTarget> ChooseReadTargetAsync(ulong walPosition, string operation, CancellationToken cancellationToken)
     {
+        if (!replicaStatus.IsAvailable)
+        {
+            metrics.ReplicaFallback();
+            return DatabaseTarget.Primary;
+        }
+
         if (walPosition == 0)
         {
             return DatabaseTarget.Replica;
@@ -71,20 +104,37 @@ internal sealed class Databases(
             NpgsqlDbType = NpgsqlDbType.PgLsn,
         });
 
-        var caughtUp = await command.ExecuteScalarAsync(cancellationToken) is true;
-        return caughtUp ? DatabaseTarget.Replica : DatabaseTarget.Primary;
+        try
+        {
+            var caughtUp = await command.ExecuteScalarAsync(cancellationToken) is true;
+            return caughtUp ? DatabaseTarget.Replica : DatabaseTarget.Primary;
+        }
+        catch (Exception exception) when (ReplicaStatus.IsConnectionFailure(exception))
+        {
+            replicaStatus.MarkUnavailable(exception);
+            metrics.ReplicaFallback();
+            return DatabaseTarget.Primary;
+        }
     }
 }
 
 internal static class DatabaseRegistration
 {
-    /// <summary>Registers the primary and replica data sources through the Aspire Npgsql integration.</summary>
+    /// <summary>
+    /// Registers the primary and replica data sources through the Aspire Npgsql integration, and the
+    /// background sampling of the replica's state and lag.
+    /// </summary>
     public static IHostApplicationBuilder AddDatabases(this IHostApplicationBuilder builder)
     {
         builder.AddKeyedNpgsqlDataSource(Databases.PrimaryName);
-        builder.AddKeyedNpgsqlDataSource(Databases.ReplicaName);
+        // Reads fall back to the primary while the replica is down, so the replica is not part of /health:
+        // a replica outage must not take every API replica out of the gateway's rotation.
+        builder.AddKeyedNpgsqlDataSource(Databases.ReplicaName, settings => settings.DisableHealthChecks = true);
         builder.Services.TryAddSingleton<ApiMetrics>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ReplicaStatus>();
         builder.Services.AddSingleton<Databases>();
+        builder.Services.AddHostedService<ReplicaMonitor>();
         return builder;
     }
 }

@@ -21,3 +21,6 @@ internal sealed record FeedPage(IReadOnlyList<Post> Items, string? NextCursor);
 /// <see cref="PostRules"/> with the field's name instead of failing JSON binding.
 /// </summary>
 internal sealed record CreatePostRequest(long? AuthorId, string? Title, string? Body);
+
+/// <summary>Body of <c>PUT /api/posts/{id}</c>: the new title and body. Nullable for the same reason as <see cref="CreatePostRequest"/>.</summary>
+internal sealed record UpdatePostRequest(string? Title, string? Body);

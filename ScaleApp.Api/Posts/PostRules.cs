@@ -2,7 +2,7 @@ using ScaleApp.Api.Validation;
 
 namespace ScaleApp.Api.Posts;
 
-/// <summary>Input rules of <c>POST /api/posts</c>. The title and body are stored exactly as sent.</summary>
+/// <summary>Input rules of <c>POST /api/posts</c> and <c>PUT /api/posts/{id}</c>. The title and body are stored exactly as sent.</summary>
 internal static class PostRules
 {
     public const int TitleMaxLength = 200;
@@ -21,28 +21,39 @@ internal static class PostRules
             errors.Add("authorId", $"Must be a positive user id; got {request.AuthorId}.");
         }
 
-        if (request.Title is null)
+        ValidateContent(errors, request.Title, request.Body);
+        return errors;
+    }
+
+    public static ValidationErrors Validate(UpdatePostRequest request)
+    {
+        var errors = new ValidationErrors();
+        ValidateContent(errors, request.Title, request.Body);
+        return errors;
+    }
+
+    private static void ValidateContent(ValidationErrors errors, string? title, string? body)
+    {
+        if (title is null)
         {
             errors.Add("title", "The title field is required.");
         }
-        else if (string.IsNullOrWhiteSpace(request.Title))
+        else if (string.IsNullOrWhiteSpace(title))
         {
             errors.Add("title", "Must contain at least one character that is not whitespace.");
         }
-        else if (TextRules.CheckLengthAndEncoding(request.Title, 1, TitleMaxLength) is { } titleError)
+        else if (TextRules.CheckLengthAndEncoding(title, 1, TitleMaxLength) is { } titleError)
         {
             errors.Add("title", titleError);
         }
 
-        if (request.Body is null)
+        if (body is null)
         {
             errors.Add("body", "The body field is required; send an empty string for a post without a body.");
         }
-        else if (TextRules.CheckLengthAndEncoding(request.Body, 0, BodyMaxLength) is { } bodyError)
+        else if (TextRules.CheckLengthAndEncoding(body, 0, BodyMaxLength) is { } bodyError)
         {
             errors.Add("body", bodyError);
         }
-
-        return errors;
     }
 }

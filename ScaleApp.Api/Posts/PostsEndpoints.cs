@@ -26,12 +26,26 @@ internal static class PostsEndpoints
             .WithName("CreatePost")
             .WithSummary("Creates a post.");
 
+        // Authorization is out of scope for this API: any client may change or delete any post.
+        posts.MapPut("/{id:long}", UpdatePostAsync)
+            .WithName("UpdatePost")
+            .WithSummary("Replaces the title and body of a post.");
+        posts.MapDelete("/{id:long}", DeletePostAsync)
+            .WithName("DeletePost")
+            .WithSummary("Deletes a post.");
+
+        app.MapGet("/api/users/{id:long}/posts", GetAuthorFeedAsync)
+            .WithTags("Posts")
+            .WithName("GetUserPosts")
+            .WithSummary("Lists one user's posts newest first, one page at a time.");
+
         return app;
     }
 
     private static async Task<Results<Ok<FeedPage>, ValidationProblem>> GetFeedAsync(
         [FromQuery] string? limit,
         [FromQuery] string? before,
+        HttpRequest request,
         PostService posts,
         CancellationToken cancellationToken)
     {
@@ -41,22 +55,41 @@ internal static class PostsEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid feed query.");
         }
 
-        return TypedResults.Ok(await posts.GetFeedAsync(query, cancellationToken));
+        return TypedResults.Ok(await posts.GetFeedAsync(query, ReadYourWrites.Read(request), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<FeedPage>, ValidationProblem, ProblemHttpResult>> GetAuthorFeedAsync(
+        long id,
+        [FromQuery] string? limit,
+        [FromQuery] string? before,
+        HttpRequest request,
+        PostService posts,
+        CancellationToken cancellationToken)
+    {
+        var errors = FeedQuery.TryParse(limit, before, out var query);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid feed query.");
+        }
+
+        var page = id > 0 ? await posts.GetAuthorFeedAsync(id, query, ReadYourWrites.Read(request), cancellationToken) : null;
+        return page is null ? UserNotFound(id) : TypedResults.Ok(page);
     }
 
     private static async Task<Results<Ok<Post>, ProblemHttpResult>> GetPostAsync(
         long id,
+        HttpRequest request,
         PostService posts,
         CancellationToken cancellationToken)
     {
-        var post = id > 0 ? await posts.FindAsync(id, cancellationToken) : null;
-        return post is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Post not found.", detail: $"No post has id {id}.")
-            : TypedResults.Ok(post);
+        var post = id > 0 ? await posts.FindAsync(id, ReadYourWrites.Read(request), cancellationToken) : null;
+        return post is null ? PostNotFound(id) : TypedResults.Ok(post);
     }
 
-    private static async Task<Results<Created<Post>, ValidationProblem>> CreatePostAsync(
-        CreatePostRequest request,
+    private static async Task<Results<Ok<Post>, ValidationProblem, ProblemHttpResult>> UpdatePostAsync(
+        long id,
+        UpdatePostRequest request,
+        HttpResponse response,
         PostService posts,
         CancellationToken cancellationToken)
     {
@@ -66,7 +99,51 @@ internal static class PostsEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid post.");
         }
 
-        var post = await posts.CreateAsync(request.AuthorId!.Value, request.Title!, request.Body!, cancellationToken);
+        var (post, walPosition) = id > 0 ? await posts.UpdateAsync(id, request.Title!, request.Body!, cancellationToken) : (null, 0);
+        if (post is null)
+        {
+            return PostNotFound(id);
+        }
+
+        ReadYourWrites.Remember(response, walPosition);
+        return TypedResults.Ok(post);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeletePostAsync(
+        long id,
+        HttpResponse response,
+        PostService posts,
+        CancellationToken cancellationToken)
+    {
+        var (deleted, walPosition) = id > 0 ? await posts.DeleteAsync(id, cancellationToken) : (false, 0);
+        if (!deleted)
+        {
+            return PostNotFound(id);
+        }
+
+        ReadYourWrites.Remember(response, walPosition);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult PostNotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Post not found.", detail: $"No post has id {id}.");
+
+    private static ProblemHttpResult UserNotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "User not found.", detail: $"No user has id {id}.");
+
+    private static async Task<Results<Created<Post>, ValidationProblem>> CreatePostAsync(
+        CreatePostRequest request,
+        HttpResponse response,
+        PostService posts,
+        CancellationToken cancellationToken)
+    {
+        var errors = PostRules.Validate(request);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid post.");
+        }
+
+        var (post, walPosition) = await posts.CreateAsync(request.AuthorId!.Value, request.Title!, request.Body!, cancellationToken);
         if (post is null)
         {
             var unknownAuthor = new Dictionary<string, string[]>
@@ -76,6 +153,7 @@ internal static class PostsEndpoints
             return TypedResults.ValidationProblem(unknownAuthor, title: "Invalid post.");
         }
 
+        ReadYourWrites.Remember(response, walPosition);
         return TypedResults.Created($"/api/posts/{post.Id}", post);
     }
 }

@@ -80,4 +80,33 @@ internal static class ServiceExtensions
 
         return gateway;
     }
+
+    /// <summary>
+    /// Gives the gateway a second HTTP endpoint, <c>admin</c>, on 127.0.0.1, passes its port to the gateway as Gateway:AdminPort, and adds the
+    /// dashboard command <c>purge-edge-cache</c>, which sends <c>POST /admin/edge-cache/purge</c> to that endpoint.
+    /// The gateway accepts the purge only on this port and only from loopback.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEdgeCacheAdmin(this IResourceBuilder<ProjectResource> gateway)
+    {
+        const string endpointName = "admin";
+
+        gateway
+            .WithHttpEndpoint(name: endpointName, isProxied: false)
+            .WithEndpoint(endpointName, endpoint => endpoint.TargetHost = "127.0.0.1", createIfNotExists: false);
+
+        var admin = gateway.GetEndpoint(endpointName);
+        return gateway
+            .WithEnvironment("Gateway__AdminPort", admin.Property(EndpointProperty.TargetPort))
+            .WithHttpCommand(
+                "/admin/edge-cache/purge",
+                "Purge edge cache",
+                endpointName: endpointName,
+                commandName: "purge-edge-cache",
+                commandOptions: new HttpCommandOptions
+                {
+                    Description = "Evicts every static asset cached by the gateway, so the next requests fetch them from the API replicas.",
+                    IconName = "Delete",
+                    ConfirmationMessage = "Purge every cached static asset from the gateway?",
+                });
+    }
 }

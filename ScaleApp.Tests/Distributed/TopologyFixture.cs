@@ -34,6 +34,12 @@ public sealed class TopologyFixture : IAsyncLifetime
             ["--ScaleApp:Infrastructure=processes", "--ScaleApp:GatewayPort=0", "--ScaleApp:ApiReplicas=3"],
             startTimeout.Token);
 
+        // Tests count cache lookups and database queries per replica through this diagnostics endpoint.
+        foreach (var replicaName in ApiReplicaNames)
+        {
+            builder.CreateResourceBuilder<ProjectResource>(replicaName).WithEnvironment("Diagnostics__ExposeCounters", "true");
+        }
+
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("ScaleApp", LogLevel.Information)
