@@ -20,70 +20,16 @@ var infrastructure = mode switch
     _ => throw new DistributedApplicationException($"Infrastructure mode {mode} is not available."),
 };
 
-// Services: the schema first, then the API replicas and the email worker. The dashboard command
-// "seed" reruns the migrations resource with Seed__Enabled=true, which tops users and posts up to the
-// Seed:Users and Seed:Posts targets (10,000 and 200,000 unless given to the AppHost).
-var seedRequested = false;
+// Services: the schema first (its dashboard command "seed" loads sample data), then the API
+// replicas and the email worker.
 var migrations = builder.AddProject<Projects.ScaleApp_Migrations>("migrations")
     .WithReference(infrastructure.PrimaryDb).WaitFor(infrastructure.PgBouncer)
-    .WithEnvironment(context =>
-    {
-        // Seed settings given to the AppHost (--Seed:Enabled=true --Seed:Users=N --Seed:Posts=M) reach the migrations.
-        foreach (var (key, value) in builder.Configuration.GetSection("Seed").AsEnumerable(makePathsRelative: true))
-        {
-            if (value is not null)
-            {
-                context.EnvironmentVariables[$"Seed__{key.Replace(":", "__", StringComparison.Ordinal)}"] = value;
-            }
-        }
-
-        if (seedRequested)
-        {
-            context.EnvironmentVariables["Seed__Enabled"] = "true";
-        }
-    })
-    .WithCommand(
-        "seed",
-        "Seed sample data",
-        async context =>
-        {
-            seedRequested = true;
-            var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
-
-            // Watching starts before the restart, so the whole run is seen. The first event replays the
-            // previous run's end, which comes before any non-terminal state and is therefore skipped.
-            var finished = WaitForNextRunExitCodeAsync(notifications, context.ResourceName, context.CancellationToken);
-            var commands = context.Services.GetRequiredService<ResourceCommandService>();
-            var started = await commands.ExecuteCommandAsync(context.ResourceName, KnownResourceCommands.StartCommand, context.CancellationToken);
-            if (!started.Success)
-            {
-                return started;
-            }
-
-            var exitCode = await finished;
-            return exitCode == 0
-                ? CommandResults.Success()
-                : CommandResults.Failure($"Seeding exited with code {exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}; see the logs of '{context.ResourceName}'.");
-        },
-        new CommandOptions
-        {
-            Description = "Reruns the migrations and then loads sample users and posts with binary COPY, up to the target counts.",
-            IconName = "DatabaseArrowUp",
-            UpdateState = context => KnownResourceStates.TerminalStates.Contains(context.ResourceSnapshot.State?.Text)
-                ? ResourceCommandState.Enabled
-                : ResourceCommandState.Disabled,
-        });
+    .WithSeedCommand(builder.Configuration);
 
 var apiReplicas = builder.AddApiReplicas(settings.ApiReplicas, infrastructure, migrations);
 
 // The feed benchmark measures the uncached path with --Caching:Enabled=false on the AppHost command line.
-if (builder.Configuration["Caching:Enabled"] is { } cachingEnabled)
-{
-    foreach (var api in apiReplicas)
-    {
-        api.WithEnvironment("Caching__Enabled", cachingEnabled);
-    }
-}
+apiReplicas.PassAppHostSetting(builder.Configuration, "Caching:Enabled");
 
 builder.AddProject<Projects.ScaleApp_Worker>("worker", launchProfileName: null)
     .WithDirectHttpEndpoint()
@@ -105,27 +51,3 @@ builder.AddProject<Projects.ScaleApp_Gateway>("gateway", launchProfileName: null
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
-
-static async Task<int?> WaitForNextRunExitCodeAsync(ResourceNotificationService notifications, string resourceName, CancellationToken cancellationToken)
-{
-    var running = false;
-    await foreach (var resourceEvent in notifications.WatchAsync(cancellationToken))
-    {
-        if (resourceEvent.Resource.Name != resourceName && resourceEvent.ResourceId != resourceName)
-        {
-            continue;
-        }
-
-        var terminal = KnownResourceStates.TerminalStates.Contains(resourceEvent.Snapshot.State?.Text);
-        if (!terminal)
-        {
-            running = true;
-        }
-        else if (running)
-        {
-            return resourceEvent.Snapshot.ExitCode;
-        }
-    }
-
-    return null;
-}

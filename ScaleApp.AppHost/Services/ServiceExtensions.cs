@@ -109,4 +109,21 @@ internal static class ServiceExtensions
                     ConfirmationMessage = "Purge every cached static asset from the gateway?",
                 });
     }
+
+    /// <summary>
+    /// Passes one setting given to the AppHost (for example <c>--Caching:Enabled=false</c>) on to
+    /// each of the given services, because the AppHost's own configuration does not reach them.
+    /// </summary>
+    public static void PassAppHostSetting(this IEnumerable<IResourceBuilder<ProjectResource>> services, IConfiguration configuration, string key)
+    {
+        if (configuration[key] is not { } value)
+        {
+            return;
+        }
+
+        foreach (var service in services)
+        {
+            service.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+        }
+    }
 }
