@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings the whole ScaleApp topology up with the Aspire dashboard: as containers when Docker or
-# Podman answers, otherwise as local processes from the OS packages that this script installs.
+# Podman responds, otherwise as local processes from the OS packages that this script installs.
 # Extra arguments go to the AppHost, for example: scripts/up.sh --ScaleApp:ApiReplicas=5
 set -euo pipefail
 

@@ -107,7 +107,7 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
 
     /// <summary>
     /// Reads the shared version from Redis now and returns this process's version afterwards. For a
-    /// request whose client has written at a newer position than this process knows about.
+    /// request whose client has written at a newer position than this process has seen.
     /// </summary>
     public async ValueTask<ulong> RefreshNowAsync()
     {

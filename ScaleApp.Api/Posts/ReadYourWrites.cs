@@ -4,7 +4,7 @@ using ScaleApp.Api.Caching;
 namespace ScaleApp.Api.Posts;
 
 /// <summary>
-/// The client's part of read-your-writes: every post write answers with a cookie that contains the
+/// The client's part of read-your-writes: every post write returns a cookie that contains the
 /// primary's WAL position after the write, and reads that carry it are served from data at least that
 /// new, whichever API replica they reach (see <see cref="PostService"/>).
 /// </summary>

@@ -62,11 +62,7 @@ internal static class PgBouncerDatabaseExtensions
         params IResourceBuilder<PgBouncerDatabaseResource>[] databases)
         where T : IResourceWithEndpoints
     {
-        var key = $"{pgbouncer.Resource.Name}-ready";
         var resources = databases.Select(database => database.Resource).ToArray();
-
-        pgbouncer.ApplicationBuilder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new PgBouncerHealthCheck(resources), failureStatus: null, tags: null));
 
         pgbouncer.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(pgbouncer.Resource, async (@event, cancellationToken) =>
         {
@@ -77,6 +73,6 @@ internal static class PgBouncerDatabaseExtensions
             }
         });
 
-        return pgbouncer.WithHealthCheck(key);
+        return pgbouncer.WithReadinessCheck(() => new PgBouncerHealthCheck(resources));
     }
 }

@@ -1,10 +1,9 @@
 namespace ScaleApp.AppHost.Infrastructure;
 
 /// <summary>
-/// Memory settings for PostgreSQL scaled to the host's RAM. The whole topology shares one host, so
-/// PostgreSQL gets a smaller share than on a dedicated database server (where shared_buffers is
-/// usually a quarter of RAM): a sixteenth for shared_buffers, a quarter as the planner's estimate
-/// of the operating system's file cache.
+/// Memory settings for PostgreSQL scaled to the host's RAM. A dedicated database server usually
+/// gives shared_buffers a quarter of RAM, but the whole topology shares one host, so PostgreSQL gets
+/// a sixteenth for shared_buffers and a quarter as the planner's estimate of the file cache.
 /// </summary>
 internal static class PostgresTuning
 {

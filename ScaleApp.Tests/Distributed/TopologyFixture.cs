@@ -43,6 +43,8 @@ public sealed class TopologyFixture : IAsyncLifetime
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("ScaleApp", LogLevel.Information)
+            // Each resource's own output is long; its warnings and errors still show.
+            .AddFilter("ScaleApp.AppHost.Resources", LogLevel.Warning)
             // Health checks fail by design until each server is up; failed waits report them instead.
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 

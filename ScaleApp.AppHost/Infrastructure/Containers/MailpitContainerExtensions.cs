@@ -16,10 +16,6 @@ internal static class MailpitContainerExtensions
         ContainerContext context)
     {
         var resource = new MailpitContainerResource(name);
-        var key = $"{name}-ready";
-
-        builder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new SmtpHealthCheck(resource, MailpitContainerResource.SmtpEndpointName), failureStatus: null, tags: null));
 
         var mail = builder.AddResource(resource)
             .WithPinnedImage(ContainerImages.Mailpit)
@@ -27,7 +23,7 @@ internal static class MailpitContainerExtensions
             .WithHttpEndpoint(targetPort: MailpitContainerResource.InboxPort, name: MailpitContainerResource.InboxEndpointName)
             .WithUrlForEndpoint(MailpitContainerResource.InboxEndpointName, url => url.DisplayText = "Inbox")
             .WithIconName("Mail")
-            .WithHealthCheck(key);
+            .WithReadinessCheck(() => new SmtpHealthCheck(resource, MailpitContainerResource.SmtpEndpointName));
 
         // Without MP_DATABASE Mailpit keeps messages in a temporary file that is removed when it stops.
         if (context.UseDataVolumes)

@@ -63,10 +63,6 @@ internal static class PostgresContainerExtensions
     {
         var resource = new PostgresReplicaContainerResource(name, parameters.PostgresPassword.Resource);
         var serverSettings = PostgresServerSettings.HotStandby(PostgresTuning.HostMemoryBytes());
-        var key = $"{name}-ready";
-
-        builder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new PostgresServerHealthCheck(resource, PostgresRole.HotStandby), failureStatus: null, tags: null));
 
         // Host and port resolve in the container network: the primary's network alias and port 5432.
         var primaryEndpoint = primary.Resource.PrimaryEndpoint;
@@ -86,7 +82,7 @@ internal static class PostgresContainerExtensions
             .WithEnvironment("PRIMARY_PORT", primaryEndpoint.Property(EndpointProperty.Port))
             .WithEnvironment("REPLICATION_PASSWORD", parameters.PostgresReplicationPassword)
             .WithContainerRuntimeArgs(SharedMemorySize)
-            .WithHealthCheck(key);
+            .WithReadinessCheck(() => new PostgresServerHealthCheck(resource, PostgresRole.HotStandby));
 
         if (context.UseDataVolumes)
         {

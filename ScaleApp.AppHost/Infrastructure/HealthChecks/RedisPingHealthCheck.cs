@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace ScaleApp.AppHost.Infrastructure.HealthChecks;
 
-/// <summary>Healthy when Redis accepts the password and answers PING.</summary>
+/// <summary>Healthy when Redis accepts the password and replies to PING.</summary>
 internal sealed class RedisPingHealthCheck(RedisProcessResource resource) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

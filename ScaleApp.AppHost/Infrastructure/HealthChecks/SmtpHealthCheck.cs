@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ScaleApp.AppHost.Infrastructure.HealthChecks;
 
-/// <summary>Healthy when the SMTP sink behind the resource's named endpoint greets a client and answers NOOP.</summary>
+/// <summary>Healthy when the SMTP sink behind the resource's named endpoint greets a client and replies to NOOP.</summary>
 internal sealed class SmtpHealthCheck(IResourceWithEndpoints resource, string endpointName) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

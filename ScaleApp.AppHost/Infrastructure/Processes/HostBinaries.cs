@@ -68,7 +68,7 @@ internal sealed class HostBinaries
         if (Environment.UserName == "root" && FindFile(["/usr/bin/setpriv"], "setpriv") is null)
         {
             throw new DistributedApplicationException(
-                "The AppHost runs as root, and PostgreSQL refuses to run as root, but setpriv (package 'util-linux') " +
+                "The AppHost runs as root and PostgreSQL does not run as root, but setpriv (package 'util-linux') " +
                 "is missing to start it as the 'postgres' user. Install it with: apt-get install -y util-linux");
         }
 

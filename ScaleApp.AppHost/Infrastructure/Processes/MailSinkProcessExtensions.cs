@@ -16,10 +16,6 @@ internal static class MailSinkProcessExtensions
         var resourceDirectory = context.RunFolder.ForResource(name);
         var maildir = Path.Combine(resourceDirectory, "maildir");
         var resource = new MailSinkProcessResource(name, context.Binaries.Python, resourceDirectory, maildir);
-        var key = $"{name}-ready";
-
-        builder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new SmtpHealthCheck(resource, MailSinkProcessResource.EndpointName), failureStatus: null, tags: null));
 
         var endpoint = resource.PrimaryEndpoint;
 
@@ -38,6 +34,6 @@ internal static class MailSinkProcessExtensions
             .WithEnvironment("PYTHONUNBUFFERED", "1")
             .WithLoopbackEndpoint(MailSinkProcessResource.EndpointName, "SMTP_PORT")
             .WithEndpoint(MailSinkProcessResource.EndpointName, e => e.UriScheme = "smtp", createIfNotExists: false)
-            .WithHealthCheck(key);
+            .WithReadinessCheck(() => new SmtpHealthCheck(resource, MailSinkProcessResource.EndpointName));
     }
 }

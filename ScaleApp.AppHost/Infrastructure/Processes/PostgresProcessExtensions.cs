@@ -29,7 +29,7 @@ internal static class PostgresProcessExtensions
             .WithEnvironment("APP_PASSWORD", parameters.PostgresAppPassword)
             .WithEnvironment("REPLICATION_PASSWORD", parameters.PostgresReplicationPassword)
             .WithLoopbackEndpoint(PostgresProcessResource.EndpointName, "PG_PORT")
-            .WithPostgresHealthCheck(resource);
+            .WithReadinessCheck(() => new PostgresServerHealthCheck(resource, resource.Role));
     }
 
     /// <summary>
@@ -56,18 +56,6 @@ internal static class PostgresProcessExtensions
             .WithEnvironment("PRIMARY_PORT", primary.Resource.PrimaryEndpoint.Property(EndpointProperty.Port))
             .WithEnvironment("REPLICATION_PASSWORD", parameters.PostgresReplicationPassword)
             .WithLoopbackEndpoint(PostgresProcessResource.EndpointName, "PG_PORT")
-            .WithPostgresHealthCheck(resource);
-    }
-
-    private static IResourceBuilder<PostgresProcessResource> WithPostgresHealthCheck(
-        this IResourceBuilder<PostgresProcessResource> builder,
-        PostgresProcessResource resource)
-    {
-        var key = $"{resource.Name}-ready";
-
-        builder.ApplicationBuilder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new PostgresServerHealthCheck(resource, resource.Role), failureStatus: null, tags: null));
-
-        return builder.WithHealthCheck(key);
+            .WithReadinessCheck(() => new PostgresServerHealthCheck(resource, resource.Role));
     }
 }

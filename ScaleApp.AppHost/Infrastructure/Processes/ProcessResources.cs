@@ -2,8 +2,8 @@ namespace ScaleApp.AppHost.Infrastructure.Processes;
 
 /// <summary>
 /// A PostgreSQL server run from the operating system's packages. Its connection string logs in as
-/// the superuser to the application database, directly (not through PgBouncer); the services use
-/// the pooled databases instead, while tests and tools use this one.
+/// the superuser to the application database directly, not through PgBouncer. Tests and tools use
+/// it, while the services use the pooled databases.
 /// </summary>
 internal sealed class PostgresProcessResource(string name, string command, string workingDirectory, PostgresRole role, ParameterResource superuserPassword)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString

@@ -20,10 +20,6 @@ internal static class RabbitMQProcessExtensions
     {
         var resourceDirectory = context.RunFolder.ForResource(name);
         var resource = new RabbitMQProcessResource(name, "bash", resourceDirectory, parameters.RabbitMQPassword.Resource);
-        var key = $"{name}-ready";
-
-        builder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new RabbitMQConnectionHealthCheck(resource), failureStatus: null, tags: null));
 
         var rabbitmq = builder.AddResource(resource)
             .WithArgs(context.Script("rabbitmq.sh"))
@@ -34,7 +30,7 @@ internal static class RabbitMQProcessExtensions
             .WithLoopbackEndpoint(RabbitMQProcessResource.EndpointName, "AMQP_PORT")
             .WithLoopbackEndpoint(DistributionEndpointName, "DIST_PORT")
             .WithLoopbackEndpoint(EpmdEndpointName, "EPMD_PORT")
-            .WithHealthCheck(key);
+            .WithReadinessCheck(() => new RabbitMQConnectionHealthCheck(resource));
 
         StopEpmdWhenTheAppHostStops(builder, rabbitmq);
 

@@ -13,10 +13,6 @@ internal static class RedisProcessExtensions
     {
         var resourceDirectory = context.RunFolder.ForResource(name);
         var resource = new RedisProcessResource(name, "bash", resourceDirectory, parameters.RedisPassword.Resource);
-        var key = $"{name}-ready";
-
-        builder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new RedisPingHealthCheck(resource), failureStatus: null, tags: null));
 
         return builder.AddResource(resource)
             .WithArgs(context.Script("redis.sh"))
@@ -24,6 +20,6 @@ internal static class RedisProcessExtensions
             .WithEnvironment("RESOURCE_DIR", resourceDirectory)
             .WithEnvironment("REDIS_PASSWORD", parameters.RedisPassword)
             .WithLoopbackEndpoint(RedisProcessResource.EndpointName, "REDIS_PORT")
-            .WithHealthCheck(key);
+            .WithReadinessCheck(() => new RedisPingHealthCheck(resource));
     }
 }

@@ -8,7 +8,7 @@ source "$(dirname "$0")/drop-root.sh"
 drop_root "$RESOURCE_DIR" "$0" "$@"
 
 umask 077
-# The auth file holds the application user's password so PgBouncer can answer SCRAM itself and
+# The auth file contains the application user's password so PgBouncer can answer SCRAM itself and
 # log in to PostgreSQL with SCRAM as that user.
 printf '"scaleapp" "%s"\n' "${APP_PASSWORD//\"/\"\"}" > "$RESOURCE_DIR/userlist.txt"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts the hot standby. On first start it clones the primary with pg_basebackup -R, which writes
-# standby.signal and the connection settings; every start passes the primary's current port, which
-# changes from run to run.
+# standby.signal and the connection settings. Every start passes the primary's current port,
+# because that port changes from run to run.
 # Environment: PG_BIN, RESOURCE_DIR, PG_PORT, PRIMARY_PORT, REPLICATION_PASSWORD.
 # Arguments: extra server settings ("-c name=value"), passed to postgres unchanged.
 set -euo pipefail
