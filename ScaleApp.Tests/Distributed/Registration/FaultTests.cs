@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Npgsql;
 using ScaleApp.AppHost.Infrastructure.Processes;
 
 namespace ScaleApp.Tests.Distributed.Registration;
@@ -29,9 +30,12 @@ public sealed partial class FaultTests(TopologyFixture topology)
     /// user must have exactly one email.
     /// </summary>
     /// <remarks>
-    /// The sink is frozen so that the kill cannot land between the sink accepting an email and the
-    /// worker committing its claim. A kill there sends a second email, a gap SMTP leaves open and
-    /// the worker documents.
+    /// Freezing the sink keeps the worker from committing further claims, but the sink may have
+    /// stored the email in flight before it was frozen and before its reply reached the worker. The
+    /// kill then lands between the sink accepting that email and the worker committing its claim,
+    /// and the redelivery sends a second email: the gap SMTP leaves open, which the worker documents.
+    /// Such an email is in the Maildir without a committed delivery row at the kill, and only those
+    /// emails may arrive twice.
     /// </remarks>
     [Fact]
     public async Task WorkerKillRedeliversUnacknowledged()
@@ -58,6 +62,7 @@ public sealed partial class FaultTests(TopologyFixture topology)
             }
 
             var sentBeforeKill = WelcomeEmails.CountReceived(_maildir, [.. first, .. second]);
+            var inDoubt = await StoredWithoutDeliveryRowAsync([.. first, .. second]);
             Signal("KILL", workerPid);
             Signal("CONT", mailPid);
             mailFrozen = false;
@@ -68,7 +73,13 @@ public sealed partial class FaultTests(TopologyFixture topology)
             await ResourceWaits.WaitForHealthyAsync(app, "worker", TopologyFixture.ResourceTimeout);
 
             var received = await WelcomeEmails.WaitForAllAsync(_maildir, [.. first, .. second], EmailTimeout);
-            WelcomeEmails.AssertExactlyOneEach(received);
+            var inDoubtReceived = received.Where(pair => inDoubt.Contains(pair.Key)).ToList();
+            foreach (var (email, messages) in inDoubtReceived)
+            {
+                Assert.True(messages.Count is 1 or 2, $"{email}, in flight at the kill, received {messages.Count} welcome emails; expected one, or two through the documented gap.");
+            }
+
+            WelcomeEmails.AssertExactlyOneEach(received.Where(pair => !inDoubt.Contains(pair.Key)).ToDictionary());
         }
         finally
         {
@@ -79,6 +90,25 @@ public sealed partial class FaultTests(TopologyFixture topology)
 
             await ResourceControl.EnsureRunningAsync(app, "worker");
         }
+    }
+
+    // Emails the frozen sink has stored while the worker has not committed their claim yet.
+    private async Task<HashSet<string>> StoredWithoutDeliveryRowAsync(IReadOnlyList<string> emails)
+    {
+        var stored = emails.Where(email => MaildirReader.MessagesTo(_maildir, email).Count > 0).ToList();
+
+        await using var dataSource = NpgsqlDataSource.Create(await topology.ConnectionStringAsync("postgres"));
+        await using var command = dataSource.CreateCommand("SELECT email FROM email_deliveries WHERE email = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = stored.ToArray() });
+
+        var delivered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            delivered.Add(reader.GetString(0));
+        }
+
+        return stored.Where(email => !delivered.Contains(email)).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>
