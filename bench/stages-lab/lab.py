@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measurement helpers of bench/stages: find the topology's processes, run one stage's load, write the results.
 
-Subcommands (bench/stages calls them; every address is 127.0.0.1):
+Subcommands, called by bench/stages (every address is 127.0.0.1):
   endpoints APPHOST_PID             print "api-N URL" for every API replica of that AppHost
   measure ...                       run the wrk mix on one started stage and write the stage's JSON
   report ...                        combine stage JSON files into bench/results/stages-*.json and the docs table
@@ -24,7 +24,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DATABASE_ROLES = ("postgres", "postgres-replica", "pgbouncer")
 ORCHESTRATION_ROLE = "aspire"
 
-# What each stage adds and which limit of the previous stage it is meant to remove.
+# Architecture of each stage, and the limit of the previous stage it is meant to remove.
 STAGES = {
     0: ("one API process straight to PostgreSQL (defaults), email in the request, one small machine", "none: the baseline"),
     1: ("stage 0 on a bigger machine (more CPU)", "CPU of the one machine (scale up)"),
@@ -43,6 +43,8 @@ REFERENCE_RPM = {0: 1_000, 1: 5_000, 2: 15_000, 3: 60_000, 4: 200_000, 5: 400_00
 
 GOAL_RPM = 1_000_000
 
+STATISTICS_SETTLE_SECONDS = 11
+
 
 def fail(message):
     print(f"bench/stages: {message}", file=sys.stderr)
@@ -53,7 +55,7 @@ def fail(message):
 # Processes
 
 def read_process_table():
-    """Return {pid: {ppid, comm, ticks}} for every process; ticks are utime+stime+cutime+cstime."""
+    """Return {pid: {ppid, comm, ticks}} for every process. Ticks are utime+stime+cutime+cstime."""
     table = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -109,7 +111,7 @@ def descendants(table, root):
 
 
 def find_dcp_root(table, apphost_pid):
-    """Return the pid of the DCP API server that watches this AppHost; DCP runs detached from the AppHost."""
+    """Return the pid of the DCP API server that watches this AppHost. DCP runs detached from the AppHost, not as its child."""
     marker = str(apphost_pid).encode()
     for pid, info in table.items():
         if info["comm"] != "dcp":
@@ -194,7 +196,7 @@ def expand_cpu_list(text):
 
 
 def machine_cpu_ticks():
-    """Return {"cpu": (busy, total), "cpu0": ..., ...} from /proc/stat; idle and iowait are not busy."""
+    """Return {"cpu": (busy, total), "cpu0": ..., ...} from /proc/stat, where idle and iowait count as not busy."""
     result = {}
     with open("/proc/stat") as file:
         for line in file:
@@ -232,7 +234,7 @@ def describe_placement(roles):
 
 
 def compact_cpu_list(cpus):
-    """Write a set of CPU numbers as a Linux CPU list, for example {0, 1, 2, 5} as "0-2,5"."""
+    """Format a set of CPU numbers as a Linux CPU list, for example {0, 1, 2, 5} as "0-2,5"."""
     parts, ordered = [], sorted(cpus)
     index = 0
     while index < len(ordered):
@@ -345,7 +347,7 @@ def run_wrk(arguments, environment, duration_seconds):
 
 
 def registration_latencies(public_url, run_id, count):
-    """POST /api/users COUNT times in a row with curl; return (latencies in ms, status counts)."""
+    """POST /api/users COUNT times in a row with curl and return (latencies in ms, status counts)."""
     latencies, statuses = [], {}
     for index in range(count):
         body = json.dumps({"name": "Lab Registration", "email": f"lab-{run_id}-sequential-{index}@example.com"})
@@ -379,8 +381,12 @@ def cpu_report(before, after, wrk_cpu, seconds, cpu_count):
     machine_busy_seconds = machine["cpu"] * seconds * cpu_count
     tiers = {"database": 0.0, "app": 0.0, "aspire": 0.0}
     for role, value in per_role.items():
-        tier = "database" if role in DATABASE_ROLES else "aspire" if role == ORCHESTRATION_ROLE else "app"
-        tiers[tier] += value
+        if role in DATABASE_ROLES:
+            tiers["database"] += value
+        elif role == ORCHESTRATION_ROLE:
+            tiers["aspire"] += value
+        else:
+            tiers["app"] += value
     tiers = {name: round(value, 2) for name, value in tiers.items()}
     tiers["load_generator"] = round(wrk_cpu, 2)
     tiers["outside_topology"] = round(max(machine_busy_seconds - sum(tiers.values()), 0.0), 2)
@@ -389,7 +395,7 @@ def cpu_report(before, after, wrk_cpu, seconds, cpu_count):
 
 
 def cpu_sets(placement, process_cpu, seconds, cpu_count):
-    """Group resources by observed CPU set; give each set's busy share from the topology's own CPU time."""
+    """Group resources by observed CPU set and give each set's busy share from the topology's own CPU time."""
     groups = {}
     for role, entry in placement.items():
         key = entry["cpus"] or "unknown"
@@ -428,6 +434,10 @@ def command_measure(options):
     primary_port = postgres_port(options.data_dir, "postgres")
     replica_port = postgres_port(options.data_dir, "postgres-replica")
 
+    # PostgreSQL 15 keeps a backend's statistics unpublished for up to 10 s after a busy second
+    # (PGSTAT_MIN_INTERVAL and PGSTAT_IDLE_INTERVAL in pgstat.c), so each reading of
+    # pg_stat_database waits that long after the previous load.
+    time.sleep(STATISTICS_SETTLE_SECONDS)
     counters_before = read_counters(endpoints)
     primary_before = transactions(primary_port, password)
     replica_before = transactions(replica_port, password)
@@ -437,11 +447,10 @@ def command_measure(options):
     mix, wrk_output, wrk_cpu, elapsed = run_wrk(wrk_arguments, environment, duration_seconds)
 
     cpu_after = cpu_snapshot(options.apphost_pid)
-    # PostgreSQL publishes a backend's statistics at most once a second, so the after-reading waits for that.
-    time.sleep(2)
+    counters_after = read_counters(endpoints)
+    time.sleep(STATISTICS_SETTLE_SECONDS)
     primary_after = transactions(primary_port, password)
     replica_after = transactions(replica_port, password)
-    counters_after = read_counters(endpoints)
 
     latencies, registration_statuses = registration_latencies(options.public_url, options.run_id, options.registrations)
 

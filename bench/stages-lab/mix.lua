@@ -42,7 +42,7 @@ function init(args)
   next_cursor_slot = 1
   registrations = 0
 
-  -- Read back in done(); wrk copies each thread's globals into the main script state there.
+  -- done() reads these back with thread:get, which copies one thread's global into the main script state.
   sent = { feed_first = 0, feed_cursor = 0, feed_limit = 0, post = 0, static = 0, write = 0, register = 0 }
   statuses = {}
   asset_responses = 0
