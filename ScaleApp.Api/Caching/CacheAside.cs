@@ -8,12 +8,16 @@ namespace ScaleApp.Api.Caching;
 /// "not found" result. <see cref="FailSoftDistributedCache"/> counts the Redis reads, that is the
 /// in-memory misses, so hits per level follow from the two counts (see <see cref="ApiMetrics"/>).
 /// </summary>
-internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, IConfiguration configuration, ILogger<CacheAside> logger)
+/// <param name="cache">The two-level cache, or null when there is no Redis, in which case nothing is cached.</param>
+internal sealed class CacheAside(HybridCache? cache, ApiMetrics metrics, IConfiguration configuration, ILogger<CacheAside> logger)
 {
     /// <summary>Setting that turns both cache levels off, for measuring the uncached path; default true.</summary>
     public const string EnabledSetting = "Caching:Enabled";
 
-    private readonly bool _enabled = configuration.GetValue(EnabledSetting, true);
+    private readonly bool _enabled = cache is not null && configuration.GetValue(EnabledSetting, true);
+
+    /// <summary>True when reads are cached: Redis is configured and <see cref="EnabledSetting"/> is not false.</summary>
+    public bool IsEnabled => _enabled;
 
     /// <summary>
     /// Returns the cached value of <paramref name="key"/>, or runs <paramref name="load"/> and caches
@@ -29,7 +33,7 @@ internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, IConfigu
         where T : class
     {
         metrics.CacheLookup(entry);
-        if (!_enabled)
+        if (!_enabled || cache is null)
         {
             metrics.CacheMiss(entry, ApiMetrics.MemoryLevel);
             metrics.CacheMiss(entry, ApiMetrics.RedisLevel);
@@ -62,7 +66,7 @@ internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, IConfigu
     /// </summary>
     public async Task TrySetAsync<T>(string key, T value, HybridCacheEntryOptions options, CancellationToken cancellationToken)
     {
-        if (!_enabled)
+        if (!_enabled || cache is null)
         {
             return;
         }
@@ -83,6 +87,11 @@ internal sealed class CacheAside(HybridCache cache, ApiMetrics metrics, IConfigu
     /// </summary>
     public async Task TryRemoveAsync(string key, CancellationToken cancellationToken)
     {
+        if (cache is null)
+        {
+            return;
+        }
+
         try
         {
             await cache.RemoveAsync(key, cancellationToken);

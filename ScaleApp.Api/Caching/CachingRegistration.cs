@@ -4,6 +4,7 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ScaleApp.Api.Diagnostics;
+using ScaleApp.Api.Hosting;
 using StackExchange.Redis;
 
 namespace ScaleApp.Api.Caching;
@@ -13,11 +14,73 @@ internal static class CachingRegistration
     /// <summary>Prefix of every Redis key this service writes.</summary>
     public const string RedisKeyPrefix = "scaleapp:";
 
-    private const string RedisConnectionName = "redis";
+    private const string RedisConnectionName = OptionalResources.RedisName;
 
     // Redis on loopback responds in well under a millisecond, so 250 ms means it is down or stuck. After
     // one timeout FailSoftDistributedCache skips Redis for a while, so an outage costs few such waits.
     private const int RedisTimeoutMilliseconds = 250;
+
+    /// <summary>
+    /// Registers the cache-aside services. With <c>ConnectionStrings:redis</c> set, they use HybridCache
+    /// with Redis as its distributed level. Without it nothing is cached and no Redis client exists.
+    /// Logs at start whether reads are cached.
+    /// </summary>
+    public static IHostApplicationBuilder AddCaching(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<ApiMetrics>();
+
+        if (!OptionalResources.IsConfigured(builder.Configuration, RedisConnectionName))
+        {
+            AddWithoutCache(builder.Services);
+            return builder;
+        }
+
+        AddRedisHybridCache(builder);
+        builder.Services.AddSingleton<CacheAside>();
+        builder.Services.AddSingleton<FeedVersion>();
+        builder.Services.AddSingleton<PostInvalidation>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PostInvalidation>());
+
+        var enabled = builder.Configuration.GetValue(CacheAside.EnabledSetting, true);
+        builder.Services.AddStartupLog<CacheAside>(logger =>
+        {
+            if (enabled)
+            {
+                logger.LogInformation("Caching reads in process memory with Redis ConnectionStrings:{RedisConnection} as the shared level", RedisConnectionName);
+            }
+            else
+            {
+                logger.LogInformation("Caching is off because {CachingSetting} is false, so every read goes to the database", CacheAside.EnabledSetting);
+            }
+        });
+        return builder;
+    }
+
+    // Without Redis no channel carries invalidations between API processes, so even an in-memory level
+    // could serve a row that another process has changed. Nothing is cached, and the feed version and
+    // post invalidation work within this process only.
+    private static void AddWithoutCache(IServiceCollection services)
+    {
+        services.AddSingleton(provider => new CacheAside(
+            cache: null,
+            provider.GetRequiredService<ApiMetrics>(),
+            provider.GetRequiredService<IConfiguration>(),
+            provider.GetRequiredService<ILogger<CacheAside>>()));
+        services.AddSingleton(provider => new FeedVersion(
+            redis: null,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<FeedVersion>>()));
+        services.AddSingleton(provider => new PostInvalidation(
+            redis: null,
+            provider.GetRequiredService<CacheAside>(),
+            provider.GetRequiredService<FeedVersion>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<PostInvalidation>>()));
+        services.AddStartupLog<CacheAside>(logger => logger.LogInformation(
+            "Caching is off because ConnectionStrings:{RedisConnection} is not set, so every read goes to the database",
+            RedisConnectionName));
+    }
 
     /// <summary>
     /// Registers HybridCache with Redis as its distributed level, sharing the connection that the
@@ -25,7 +88,7 @@ internal static class CachingRegistration
     /// first use, a disconnected client fails commands at once, and <see cref="FailSoftDistributedCache"/>
     /// turns failed reads into misses and failed writes into no-ops, so requests fall through to PostgreSQL.
     /// </summary>
-    public static IHostApplicationBuilder AddCaching(this IHostApplicationBuilder builder)
+    private static void AddRedisHybridCache(IHostApplicationBuilder builder)
     {
         builder.AddRedisClient(
             RedisConnectionName,
@@ -73,13 +136,5 @@ internal static class CachingRegistration
             // default would silently keep large chunks out of Redis.
             options.MaximumPayloadBytes = 8 * 1024 * 1024;
         });
-
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<ApiMetrics>();
-        builder.Services.AddSingleton<CacheAside>();
-        builder.Services.AddSingleton<FeedVersion>();
-        builder.Services.AddSingleton<PostInvalidation>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<PostInvalidation>());
-        return builder;
     }
 }

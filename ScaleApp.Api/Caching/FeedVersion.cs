@@ -16,8 +16,12 @@ namespace ScaleApp.Api.Caching;
 /// lagging replica, or from before a concurrent write, stores it under an old key that no reader uses.
 /// The writing process advances its own copy at once (read-your-writes); other processes read the
 /// shared copy from Redis at most once per <see cref="RefreshInterval"/>.
+/// Without Redis the version is this process's own. Nothing is cached then, so the version only decides
+/// when a read must skip a lagging replica. Other processes' writes reach it through the client's
+/// <see cref="Posts.ReadYourWrites"/> cookie.
 /// </remarks>
-internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider timeProvider, ILogger<FeedVersion> logger)
+/// <param name="redis">The shared Redis connection, or null when there is no Redis.</param>
+internal sealed class FeedVersion(IConnectionMultiplexer? redis, TimeProvider timeProvider, ILogger<FeedVersion> logger)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
@@ -54,13 +58,18 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
     /// </summary>
     public async ValueTask<ulong> GetAsync()
     {
+        if (redis is null)
+        {
+            return Current;
+        }
+
         if (!_refreshedOnce)
         {
             // Every early caller waits for the same first read, so a new process starts from the shared version.
             Task firstRefresh;
             lock (_firstRefreshLock)
             {
-                firstRefresh = _firstRefresh ??= RefreshAsync();
+                firstRefresh = _firstRefresh ??= RefreshAsync(redis);
             }
 
             await firstRefresh;
@@ -71,7 +80,7 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
         if (timeProvider.GetElapsedTime(Volatile.Read(ref _lastRefreshTimestamp)) >= RefreshInterval
             && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
         {
-            _ = RefreshAsync();
+            _ = RefreshAsync(redis);
         }
 
         return Current;
@@ -86,10 +95,14 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
     public async Task AdvanceAsync(ulong walPosition)
     {
         AdvanceLocal(walPosition);
+        if (redis is null)
+        {
+            return;
+        }
 
         try
         {
-            await PublishAsync(walPosition);
+            await PublishAsync(redis, walPosition);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -111,7 +124,11 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
     /// </summary>
     public async ValueTask<ulong> RefreshNowAsync()
     {
-        await RefreshAsync();
+        if (redis is not null)
+        {
+            await RefreshAsync(redis);
+        }
+
         return Current;
     }
 
@@ -121,11 +138,11 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
     /// </summary>
     public void Observe(ulong walPosition) => AdvanceLocal(walPosition);
 
-    private async Task RefreshAsync()
+    private async Task RefreshAsync(IConnectionMultiplexer connection)
     {
         try
         {
-            var stored = await redis.GetDatabase().StringGetAsync(RedisKey);
+            var stored = await connection.GetDatabase().StringGetAsync(RedisKey);
             var shared = stored.HasValue && TryParse(stored.ToString(), out var parsed) ? parsed : 0;
             AdvanceLocal(shared);
 
@@ -133,7 +150,7 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
             // Publish it now, because other processes could otherwise keep reading entries cached before that post.
             if (shared < Current)
             {
-                await PublishAsync(Current);
+                await PublishAsync(connection, Current);
             }
 
             _warnings.Reset();
@@ -158,8 +175,8 @@ internal sealed class FeedVersion(IConnectionMultiplexer redis, TimeProvider tim
         }
     }
 
-    private async Task PublishAsync(ulong version) =>
-        await redis.GetDatabase().ScriptEvaluateAsync(
+    private static async Task PublishAsync(IConnectionMultiplexer connection, ulong version) =>
+        await connection.GetDatabase().ScriptEvaluateAsync(
             AdvanceScript,
             new
             {

@@ -12,10 +12,12 @@ namespace ScaleApp.Api.Caching;
 /// <remarks>
 /// Redis pub/sub delivers at most once and only to connected subscribers. A process that misses a
 /// message (Redis down, reconnecting) serves its in-memory copy until it expires, which
-/// <see cref="CacheEntries.Entity"/> bounds to 10 seconds.
+/// <see cref="CacheEntries.Entity"/> bounds to 10 seconds. Without Redis nothing is cached, so there
+/// is nothing to evict and nothing is published. Only this process's feed version advances.
 /// </remarks>
+/// <param name="redis">The shared Redis connection, or null when there is no Redis.</param>
 internal sealed class PostInvalidation(
-    IConnectionMultiplexer redis,
+    IConnectionMultiplexer? redis,
     CacheAside cache,
     FeedVersion feedVersion,
     TimeProvider timeProvider,
@@ -37,6 +39,11 @@ internal sealed class PostInvalidation(
     public async Task PublishAsync(long postId, ulong walPosition)
     {
         feedVersion.Observe(walPosition);
+        if (redis is null)
+        {
+            return;
+        }
+
         await cache.TryRemoveAsync(CacheEntries.Post(postId), CancellationToken.None);
 
         try
@@ -59,6 +66,11 @@ internal sealed class PostInvalidation(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (redis is null)
+        {
+            return;
+        }
+
         // The client restores the subscription by itself after a reconnect; only the first one needs retries.
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,41 +1,66 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Diagnostics.CodeAnalysis;
 using Npgsql;
 using NpgsqlTypes;
 using ScaleApp.Api.Diagnostics;
+using ScaleApp.Api.Hosting;
 
 namespace ScaleApp.Api.Data;
 
 /// <summary>
-/// The two PostgreSQL data sources: the primary takes every write, the streaming replica serves reads.
-/// Both connection strings point at PgBouncer in transaction pooling mode, so commands here use no
-/// session state (no session-level SET, LISTEN, session advisory locks or prepared statements).
+/// The PostgreSQL data sources: the primary takes every write, and the streaming replica, when
+/// <c>ConnectionStrings:replica-db</c> is set, serves reads. Without a replica every read goes to the
+/// primary, and a command for <see cref="DatabaseTarget.Replica"/> runs on the primary and counts as a
+/// primary query. The connection strings may point at PgBouncer in transaction pooling mode, so commands
+/// here use no session state (no session-level SET, LISTEN, session advisory locks or prepared statements).
 /// </summary>
-internal sealed class Databases(
-    [FromKeyedServices(Databases.PrimaryName)] NpgsqlDataSource primary,
-    [FromKeyedServices(Databases.ReplicaName)] NpgsqlDataSource replica,
-    ReplicaStatus replicaStatus,
-    ApiMetrics metrics)
+internal sealed class Databases
 {
     public const string PrimaryName = "primary-db";
-    public const string ReplicaName = "replica-db";
+    public const string ReplicaName = OptionalResources.ReplicaDbName;
 
-    public NpgsqlDataSource Primary => primary;
+    private readonly NpgsqlDataSource _primary;
+    private readonly NpgsqlDataSource? _replica;
+    private readonly ReplicaStatus? _replicaStatus;
+    private readonly ApiMetrics _metrics;
 
-    public NpgsqlDataSource Replica => replica;
+    /// <param name="replica">The replica's data source, or null when there is no replica.</param>
+    /// <param name="replicaStatus">The replica's availability, null exactly when <paramref name="replica"/> is null.</param>
+    public Databases(NpgsqlDataSource primary, NpgsqlDataSource? replica, ReplicaStatus? replicaStatus, ApiMetrics metrics)
+    {
+        if ((replica is null) != (replicaStatus is null))
+        {
+            throw new ArgumentException("Pass both the replica data source and its ReplicaStatus, or neither.", nameof(replicaStatus));
+        }
 
-    public NpgsqlDataSource Get(DatabaseTarget target) => target == DatabaseTarget.Primary ? primary : replica;
+        _primary = primary;
+        _replica = replica;
+        _replicaStatus = replicaStatus;
+        _metrics = metrics;
+    }
+
+    public NpgsqlDataSource Primary => _primary;
+
+    /// <summary>True when a read replica is configured.</summary>
+    [MemberNotNullWhen(true, nameof(_replica), nameof(_replicaStatus))]
+    public bool HasReplica => _replica is not null;
+
+    /// <summary>Returns where a command for <paramref name="target"/> runs: the primary when there is no replica.</summary>
+    public DatabaseTarget Resolve(DatabaseTarget target) => HasReplica ? target : DatabaseTarget.Primary;
+
+    public NpgsqlDataSource Get(DatabaseTarget target) => target == DatabaseTarget.Replica && HasReplica ? _replica : _primary;
 
     /// <summary>Creates a command on <paramref name="target"/> and counts it for <paramref name="operation"/>.</summary>
     public NpgsqlCommand CreateCommand(DatabaseTarget target, string operation, string sql)
     {
-        metrics.DatabaseQuery(operation, target);
+        target = Resolve(target);
+        _metrics.DatabaseQuery(operation, target);
         return Get(target).CreateCommand(sql);
     }
 
     /// <summary>Creates a command on an open primary connection inside a transaction and counts it.</summary>
     public NpgsqlCommand CreateCommand(NpgsqlConnection connection, string operation, string sql)
     {
-        metrics.DatabaseQuery(operation, DatabaseTarget.Primary);
+        _metrics.DatabaseQuery(operation, DatabaseTarget.Primary);
         return new NpgsqlCommand(sql, connection);
     }
 
@@ -54,12 +79,18 @@ internal sealed class Databases(
     /// Runs <paramref name="read"/> on the replica, or on the primary while the replica is unavailable.
     /// A connection failure on the replica marks it unavailable and repeats the read on the primary, so
     /// callers see no error; <see cref="ReplicaMonitor"/> switches reads back once the replica responds.
+    /// Without a replica the read runs on the primary and counts no fallback.
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<DatabaseTarget, Task<T>> read)
     {
-        if (!replicaStatus.IsAvailable)
+        if (!HasReplica)
         {
-            metrics.ReplicaFallback();
+            return await read(DatabaseTarget.Primary);
+        }
+
+        if (!_replicaStatus.IsAvailable)
+        {
+            _metrics.ReplicaFallback();
             return await read(DatabaseTarget.Primary);
         }
 
@@ -69,8 +100,8 @@ internal sealed class Databases(
         }
         catch (Exception exception) when (ReplicaStatus.IsConnectionFailure(exception))
         {
-            replicaStatus.MarkUnavailable(exception);
-            metrics.ReplicaFallback();
+            _replicaStatus.MarkUnavailable(exception);
+            _metrics.ReplicaFallback();
             return await read(DatabaseTarget.Primary);
         }
     }
@@ -78,13 +109,19 @@ internal sealed class Databases(
     /// <summary>
     /// Chooses where a read that must include every write up to <paramref name="walPosition"/> runs:
     /// the replica once it has replayed that far, otherwise the primary. A zero position needs no check,
-    /// and an unavailable replica means the primary.
+    /// and an unavailable replica means the primary. Without a replica it returns the primary at once,
+    /// with no query and no fallback counted.
     /// </summary>
     public async Task<DatabaseTarget> ChooseReadTargetAsync(ulong walPosition, string operation, CancellationToken cancellationToken)
     {
-        if (!replicaStatus.IsAvailable)
+        if (!HasReplica)
         {
-            metrics.ReplicaFallback();
+            return DatabaseTarget.Primary;
+        }
+
+        if (!_replicaStatus.IsAvailable)
+        {
+            _metrics.ReplicaFallback();
             return DatabaseTarget.Primary;
         }
 
@@ -111,30 +148,9 @@ internal sealed class Databases(
         }
         catch (Exception exception) when (ReplicaStatus.IsConnectionFailure(exception))
         {
-            replicaStatus.MarkUnavailable(exception);
-            metrics.ReplicaFallback();
+            _replicaStatus.MarkUnavailable(exception);
+            _metrics.ReplicaFallback();
             return DatabaseTarget.Primary;
         }
-    }
-}
-
-internal static class DatabaseRegistration
-{
-    /// <summary>
-    /// Registers the primary and replica data sources through the Aspire Npgsql integration, and the
-    /// background sampling of the replica's state and lag.
-    /// </summary>
-    public static IHostApplicationBuilder AddDatabases(this IHostApplicationBuilder builder)
-    {
-        builder.AddKeyedNpgsqlDataSource(Databases.PrimaryName);
-        // Reads fall back to the primary while the replica is down, so the replica is not part of /health:
-        // a replica outage must not take every API replica out of the gateway's rotation.
-        builder.AddKeyedNpgsqlDataSource(Databases.ReplicaName, settings => settings.DisableHealthChecks = true);
-        builder.Services.TryAddSingleton<ApiMetrics>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ReplicaStatus>();
-        builder.Services.AddSingleton<Databases>();
-        builder.Services.AddHostedService<ReplicaMonitor>();
-        return builder;
     }
 }

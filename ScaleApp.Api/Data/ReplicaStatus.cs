@@ -8,10 +8,20 @@ namespace ScaleApp.Api.Data;
 /// Whether reads may go to the replica. A read that cannot reach the replica marks it unavailable,
 /// and from then on reads go to the primary until <see cref="ReplicaMonitor"/> reaches the replica
 /// again. Both changes are logged once and exported as <c>scaleapp.db.replica_available</c>.
+/// Exists only when a replica is configured, and creating it adds the replica instruments to <see cref="ApiMetrics"/>.
 /// </summary>
-internal sealed class ReplicaStatus(ApiMetrics metrics, ILogger<ReplicaStatus> logger)
+internal sealed class ReplicaStatus
 {
+    private readonly ApiMetrics _metrics;
+    private readonly ILogger<ReplicaStatus> _logger;
     private int _unavailable;
+
+    public ReplicaStatus(ApiMetrics metrics, ILogger<ReplicaStatus> logger)
+    {
+        _metrics = metrics;
+        _logger = logger;
+        metrics.AddReplicaInstruments();
+    }
 
     public bool IsAvailable => Volatile.Read(ref _unavailable) == 0;
 
@@ -19,8 +29,8 @@ internal sealed class ReplicaStatus(ApiMetrics metrics, ILogger<ReplicaStatus> l
     {
         if (Interlocked.Exchange(ref _unavailable, 1) == 0)
         {
-            metrics.ReplicaAvailable = false;
-            logger.LogWarning(
+            _metrics.ReplicaAvailable = false;
+            _logger.LogWarning(
                 exception,
                 "The read replica {Database} is unavailable; sending reads to the primary until it responds again",
                 Databases.ReplicaName);
@@ -31,8 +41,8 @@ internal sealed class ReplicaStatus(ApiMetrics metrics, ILogger<ReplicaStatus> l
     {
         if (Interlocked.Exchange(ref _unavailable, 0) == 1)
         {
-            metrics.ReplicaAvailable = true;
-            logger.LogInformation("The read replica {Database} responds again; sending reads to it", Databases.ReplicaName);
+            _metrics.ReplicaAvailable = true;
+            _logger.LogInformation("The read replica {Database} responds again; sending reads to it", Databases.ReplicaName);
         }
     }
 

@@ -12,36 +12,53 @@ internal sealed class ApiMetrics
 {
     public const string MeterName = "ScaleApp.Api";
 
+    private readonly Meter _meter;
     private readonly Counter<long> _databaseQueries;
-    private readonly Counter<long> _replicaFallbacks;
+    private Counter<long>? _replicaFallbacks;
+    private int _replicaInstrumentsAdded;
     private readonly Counter<long> _outboxPublished;
     private readonly Counter<long> _outboxPublishFailures;
     private readonly ConcurrentDictionary<CounterKey, long> _totals = new();
 
     public ApiMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        _meter = meterFactory.Create(MeterName);
 
-        meter.CreateObservableCounter(
+        _meter.CreateObservableCounter(
             "scaleapp.cache.hits", () => CacheMeasurements("hit"), "{lookup}", "Cache lookups answered by a cache level, by entry kind and level (memory or redis).");
-        meter.CreateObservableCounter(
+        _meter.CreateObservableCounter(
             "scaleapp.cache.misses", () => CacheMeasurements("miss"), "{lookup}", "Cache lookups a cache level could not answer, by entry kind and level (memory or redis).");
-        _databaseQueries = meter.CreateCounter<long>(
+        _databaseQueries = _meter.CreateCounter<long>(
             "scaleapp.db.queries", "{query}", "Database commands sent, by operation and by target (primary or replica).");
-        _replicaFallbacks = meter.CreateCounter<long>(
-            "scaleapp.db.replica_fallbacks", "{read}", "Reads sent to the primary because the replica was unavailable.");
-        _outboxPublished = meter.CreateCounter<long>(
+        _outboxPublished = _meter.CreateCounter<long>(
             "scaleapp.outbox.published", "{message}", "Outbox rows published to RabbitMQ and marked as published.");
-        _outboxPublishFailures = meter.CreateCounter<long>(
+        _outboxPublishFailures = _meter.CreateCounter<long>(
             "scaleapp.outbox.publish_failures", "{failure}", "Relay cycles that stopped because a publish or the database failed.");
+    }
 
-        meter.CreateObservableGauge(
+    /// <summary>
+    /// Creates the replica's fallback counter and state gauges. <see cref="Data.ReplicaStatus"/> calls it,
+    /// so a process without a read replica exports none of them. Calls after the first do nothing.
+    /// </summary>
+    public void AddReplicaInstruments()
+    {
+        if (Interlocked.Exchange(ref _replicaInstrumentsAdded, 1) == 1)
+        {
+            return;
+        }
+
+        _replicaFallbacks = _meter.CreateCounter<long>(
+            "scaleapp.db.replica_fallbacks", "{read}", "Reads sent to the primary because the replica was unavailable.");
+        _meter.CreateObservableGauge(
             "scaleapp.db.replica_available", () => ReplicaAvailable ? 1 : 0, "{state}", "1 while reads go to the replica, 0 while they fall back to the primary.");
-        meter.CreateObservableGauge(
+        _meter.CreateObservableGauge(
             "scaleapp.db.replica_lag_bytes", () => ReplicaLagBytes, "By", "WAL bytes the replica has not replayed yet, sampled in the background.");
-        meter.CreateObservableGauge(
+        _meter.CreateObservableGauge(
             "scaleapp.db.replica_lag", () => ReplicaLagSeconds, "s", "Age of the newest transaction the replica replayed while it is behind the primary; 0 when caught up.");
     }
+
+    /// <summary>True once <see cref="AddReplicaInstruments"/> ran, that is when a read replica is configured.</summary>
+    public bool HasReplica => Volatile.Read(ref _replicaInstrumentsAdded) == 1;
 
     /// <summary>Replica state as last observed by <see cref="Data.ReplicaMonitor"/> or a failed read.</summary>
     public bool ReplicaAvailable { get; set; } = true;
@@ -76,7 +93,7 @@ internal sealed class ApiMetrics
 
     public void ReplicaFallback()
     {
-        _replicaFallbacks.Add(1);
+        _replicaFallbacks?.Add(1);
         Increment(new CounterKey("replica_fallback", string.Empty, string.Empty, string.Empty));
     }
 
@@ -84,7 +101,10 @@ internal sealed class ApiMetrics
 
     public void OutboxPublishFailed() => _outboxPublishFailures.Add(1);
 
-    /// <summary>Returns the in-process totals since start, for <see cref="CountersEndpoint"/>.</summary>
+    /// <summary>
+    /// Returns the in-process totals since start, for <see cref="CountersEndpoint"/>. The replica part
+    /// is null when no read replica is configured.
+    /// </summary>
     public CountersSnapshot Snapshot()
     {
         var cache = CacheCounts();
@@ -109,7 +129,7 @@ internal sealed class ApiMetrics
         return new CountersSnapshot(
             cache.OrderBy(item => item.Entry).ThenBy(item => item.Level).ThenBy(item => item.Result).ToList(),
             database.OrderBy(item => item.Operation).ThenBy(item => item.Target).ToList(),
-            new ReplicaState(ReplicaAvailable, ReplicaLagBytes, ReplicaLagSeconds, fallbacks));
+            HasReplica ? new ReplicaState(ReplicaAvailable, ReplicaLagBytes, ReplicaLagSeconds, fallbacks) : null);
     }
 
     /// <summary>
@@ -150,7 +170,7 @@ internal sealed class ApiMetrics
 internal sealed record CountersSnapshot(
     IReadOnlyList<CacheCount> CacheLookups,
     IReadOnlyList<DatabaseCount> DatabaseQueries,
-    ReplicaState Replica);
+    ReplicaState? Replica);
 
 internal sealed record CacheCount(string Entry, string Level, string Result, long Count);
 

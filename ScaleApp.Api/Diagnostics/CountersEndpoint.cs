@@ -1,8 +1,14 @@
+using ScaleApp.Api.Caching;
+using ScaleApp.Api.Data;
+using ScaleApp.Api.Hosting;
+using ScaleApp.Api.Users;
+
 namespace ScaleApp.Api.Diagnostics;
 
 /// <summary>
-/// <c>GET /api/diagnostics/counters</c>: this process's cache lookups per level, database commands
-/// per operation and target, and replica state, as counted since the process started.
+/// <c>GET /api/diagnostics/counters</c>: which optional parts this process uses (read replica, cache,
+/// broker, in-request email), and its cache lookups per level, database commands per operation and
+/// target, and replica state (null without a replica), as counted since the process started.
 /// </summary>
 /// <remarks>
 /// The same numbers go out over OTLP as metrics, but tests and the benchmark run without a collector
@@ -19,14 +25,21 @@ internal static class CountersEndpoint
     {
         if (app.Configuration.GetValue(EnabledSetting, app.Environment.IsDevelopment()))
         {
-            app.MapGet(Path, (ApiMetrics metrics, IConfiguration configuration) => TypedResults.Ok(new
+            app.MapGet(Path, (ApiMetrics metrics, Databases databases, CacheAside cache, RegistrationOptions registration, IConfiguration configuration) => TypedResults.Ok(new
             {
                 instance = configuration["InstanceName"],
+                configured = new
+                {
+                    readReplica = databases.HasReplica,
+                    caching = cache.IsEnabled,
+                    broker = OptionalResources.IsConfigured(configuration, OptionalResources.RabbitMQName),
+                    emailInRequest = registration.SendEmailInRequest,
+                },
                 counters = metrics.Snapshot(),
             }))
                 .WithTags("Diagnostics")
                 .WithName("GetCounters")
-                .WithSummary("Returns this replica's cache and database counters since start.");
+                .WithSummary("Returns this replica's configured parts and its cache and database counters since start.");
         }
 
         return app;

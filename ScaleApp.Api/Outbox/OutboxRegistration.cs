@@ -1,18 +1,27 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScaleApp.Api.Diagnostics;
+using ScaleApp.Api.Hosting;
 
 namespace ScaleApp.Api.Outbox;
 
 internal static class OutboxRegistration
 {
-    private const string RabbitMQConnectionName = "rabbitmq";
+    private const string RabbitMQConnectionName = OptionalResources.RabbitMQName;
 
     /// <summary>
-    /// Registers the RabbitMQ client and the outbox relay. Nothing here connects to the broker: the
-    /// relay opens the connection in the background and retries while RabbitMQ is down.
+    /// Registers the RabbitMQ client and the outbox relay when <c>ConnectionStrings:rabbitmq</c> is set.
+    /// Nothing here connects to the broker: the relay opens the connection in the background and retries
+    /// while RabbitMQ is down. Without the connection string there is no client and no relay, and
+    /// registrations send the welcome email inside the request (see <see cref="Users.RegistrationOptions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddOutbox(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<OutboxSignal>();
+        if (!OptionalResources.IsConfigured(builder.Configuration, RabbitMQConnectionName))
+        {
+            return builder;
+        }
+
         var instanceName = builder.Configuration["InstanceName"] ?? Environment.MachineName;
 
         builder.AddRabbitMQClient(
@@ -35,7 +44,6 @@ internal static class OutboxRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ApiMetrics>();
         builder.Services.AddSingleton<OutboxMetrics>();
-        builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
 using MailKit.Net.Smtp;
@@ -8,55 +7,26 @@ using ScaleApp.Api.Diagnostics;
 
 namespace ScaleApp.Api.Users;
 
-/// <summary>Settings of <c>POST /api/users</c>, from the <c>Registration</c> configuration section.</summary>
-internal sealed class RegistrationOptions
-{
-    public const string SectionName = "Registration";
-
-    /// <summary>
-    /// Sends the welcome email over SMTP inside the request and writes no outbox event. This exists
-    /// only to measure the request path against the outbox and the worker. In this mode a failed send
-    /// fails the request after the user was stored, and a crash loses the email.
-    /// </summary>
-    public bool SendEmailInRequest { get; set; }
-}
-
 /// <summary>
 /// Sends the welcome email from the request, one SMTP connection per email, to the server in
 /// <c>ConnectionStrings:mail</c> (<c>Endpoint=smtp://host:port</c>, no TLS or authentication).
 /// </summary>
-internal sealed class InRequestWelcomeEmail
+internal sealed class InRequestWelcomeEmail(RegistrationOptions options)
 {
     private static readonly TimeSpan SmtpTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly string _host;
-    private readonly int _port;
-
-    public InRequestWelcomeEmail(IConfiguration configuration)
-    {
-        var connectionString = configuration.GetConnectionString("mail");
-        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString ?? string.Empty };
-        if (!builder.TryGetValue("Endpoint", out var endpoint)
-            || !Uri.TryCreate(endpoint as string, UriKind.Absolute, out var uri)
-            || uri.Scheme != "smtp")
-        {
-            throw new InvalidOperationException(
-                $"Registration:SendEmailInRequest is true, but ConnectionStrings:mail '{connectionString}' is missing or invalid. " +
-                "Set it to 'Endpoint=smtp://host:port' or turn the setting off.");
-        }
-
-        _host = uri.Host;
-        _port = uri.IsDefaultPort ? 25 : uri.Port;
-    }
+    private readonly SmtpEndpoint _endpoint = options.MailEndpoint
+        ?? throw new InvalidOperationException(
+            $"No SMTP server is configured for in-request welcome emails: {RegistrationOptions.SendEmailInRequestSetting} is false.");
 
     public async Task SendAsync(User user, CancellationToken cancellationToken)
     {
         using var activity = ApiActivitySource.Instance.StartActivity("smtp send", ActivityKind.Client);
-        activity?.SetTag("server.address", _host);
-        activity?.SetTag("server.port", _port);
+        activity?.SetTag("server.address", _endpoint.Host);
+        activity?.SetTag("server.port", _endpoint.Port);
 
         using var client = new SmtpClient { Timeout = (int)SmtpTimeout.TotalMilliseconds };
-        await client.ConnectAsync(_host, _port, SecureSocketOptions.None, cancellationToken);
+        await client.ConnectAsync(_endpoint.Host, _endpoint.Port, SecureSocketOptions.None, cancellationToken);
         await client.SendAsync(Compose(user), cancellationToken);
         await client.DisconnectAsync(quit: true, cancellationToken);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ScaleApp.Api.Caching;
+using ScaleApp.Api.Data;
 using ScaleApp.Api.Diagnostics;
 using ScaleApp.Api.Outbox;
 
@@ -8,6 +9,7 @@ namespace ScaleApp.Api.Users;
 /// <summary>User reads through the cache, and registrations that hand their event to the outbox relay.</summary>
 internal sealed class UserService(
     UserStore store,
+    Databases databases,
     CacheAside cache,
     OutboxSignal outboxSignal,
     RegistrationOptions options,
@@ -15,14 +17,15 @@ internal sealed class UserService(
 {
     /// <summary>
     /// Returns the user, reading the replica first and the primary when the replica does not have the
-    /// row yet. Null when neither has it.
+    /// row yet. Null when neither has it. Without a replica the first read already runs on the primary,
+    /// so a missing user costs one query.
     /// </summary>
     public ValueTask<User?> FindAsync(long id, CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(
             "user",
             CacheEntries.User(id),
             async token => await store.FindAsync(id, DatabaseTarget.Replica, token)
-                ?? await store.FindAsync(id, DatabaseTarget.Primary, token),
+                ?? (databases.HasReplica ? await store.FindAsync(id, DatabaseTarget.Primary, token) : null),
             CacheEntries.Entity,
             cancellationToken);
 

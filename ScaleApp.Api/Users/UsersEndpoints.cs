@@ -1,12 +1,17 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScaleApp.Api.Diagnostics;
 
 namespace ScaleApp.Api.Users;
 
 internal static class UsersEndpoints
 {
+    /// <summary>
+    /// Registers the user services and chooses the welcome email's path (<see cref="RegistrationOptions"/>).
+    /// Throws at start when that path lacks its connection string, and logs the path at start.
+    /// </summary>
     public static IHostApplicationBuilder AddUsers(this IHostApplicationBuilder builder)
     {
-        var registration = builder.Configuration.GetSection(RegistrationOptions.SectionName).Get<RegistrationOptions>() ?? new RegistrationOptions();
+        var registration = RegistrationOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(registration);
         if (registration.SendEmailInRequest)
         {
@@ -15,6 +20,20 @@ internal static class UsersEndpoints
 
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<UserService>();
+        builder.Services.AddStartupLog<UserService>(logger =>
+        {
+            if (registration.MailEndpoint is { } mail)
+            {
+                logger.LogInformation(
+                    "Registrations send the welcome email inside the request through SMTP server {SmtpHost}:{SmtpPort}",
+                    mail.Host,
+                    mail.Port);
+            }
+            else
+            {
+                logger.LogInformation("Registrations write a user.registered outbox event, which the relay publishes to RabbitMQ for the worker");
+            }
+        });
         return builder;
     }
 
@@ -27,7 +46,7 @@ internal static class UsersEndpoints
             .WithSummary("Returns one user.");
         users.MapPost("/", RegisterUserAsync)
             .WithName("RegisterUser")
-            .WithSummary("Registers a user and queues the welcome email.");
+            .WithSummary("Registers a user and sends or queues the welcome email.");
 
         return app;
     }

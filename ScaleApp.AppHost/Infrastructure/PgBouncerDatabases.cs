@@ -63,16 +63,32 @@ internal static class PgBouncerDatabaseExtensions
         where T : IResourceWithEndpoints
     {
         var resources = databases.Select(database => database.Resource).ToArray();
-
-        pgbouncer.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(pgbouncer.Resource, async (@event, cancellationToken) =>
-        {
-            var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
-            foreach (var database in resources)
-            {
-                await notifications.PublishUpdateAsync(database, state => state with { State = KnownResourceStates.Running });
-            }
-        });
+        pgbouncer.MarkRunningWhenReady(resources);
 
         return pgbouncer.WithReadinessCheck(() => new PgBouncerHealthCheck(resources));
+    }
+
+    /// <summary>
+    /// Adds PgBouncer's logical database for the primary (<c>primary-db</c>) and, when there is a
+    /// <paramref name="replicaServer"/>, the one for the hot standby (<c>replica-db</c>). PgBouncer waits
+    /// for the standby and is healthy only when a login through it reaches every pooled database.
+    /// </summary>
+    public static (IResourceBuilder<PgBouncerDatabaseResource> Primary, IResourceBuilder<PgBouncerDatabaseResource>? Replica) AddPooledDatabases<T>(
+        this IResourceBuilder<T> pgbouncer,
+        IResourceBuilder<IResource>? replicaServer,
+        InfrastructureParameters parameters)
+        where T : IResourceWithEndpoints, IResourceWithWaitSupport
+    {
+        var primary = pgbouncer.AddPooledDatabase("primary-db", PostgresNames.PooledPrimary, parameters);
+        if (replicaServer is null)
+        {
+            pgbouncer.WithPooledDatabasesHealthCheck(primary);
+            return (primary, null);
+        }
+
+        pgbouncer.WaitFor(replicaServer);
+        var replica = pgbouncer.AddPooledDatabase("replica-db", PostgresNames.PooledReplica, parameters);
+        pgbouncer.WithPooledDatabasesHealthCheck(primary, replica);
+        return (primary, replica);
     }
 }

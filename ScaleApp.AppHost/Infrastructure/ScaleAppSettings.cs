@@ -33,6 +33,18 @@ internal sealed class ScaleAppSettings
     /// </summary>
     public int GatewayPort { get; set; } = 8080;
 
+    /// <summary>
+    /// Stage of the scaling story to run, 0-8 (see <see cref="Stages.ScalingStage"/>). The default is the
+    /// full architecture.
+    /// </summary>
+    public int Stage { get; set; } = (int)Stages.StagePlan.Full;
+
+    /// <summary>
+    /// Pins each server process to a CPU set chosen by the stage, so that one host emulates separate
+    /// machines (see <see cref="Stages.CpuSets"/>). Off by default; the stage benchmark turns it on.
+    /// </summary>
+    public bool PinCpus { get; set; }
+
     public PgBouncerSettings PgBouncer { get; set; } = new();
 
     public static ScaleAppSettings Read(IDistributedApplicationBuilder builder)
@@ -51,10 +63,18 @@ internal sealed class ScaleAppSettings
                 $"ScaleApp:GatewayPort is {settings.GatewayPort}; it must be a TCP port (1-65535) or 0 for any free port.");
         }
 
+        if (settings.Stage < (int)Stages.ScalingStage.OneServer || settings.Stage > (int)Stages.StagePlan.Full)
+        {
+            throw new DistributedApplicationException(
+                $"ScaleApp:Stage is {settings.Stage}; it must be a stage of the scaling story from 0 to {(int)Stages.StagePlan.Full}.");
+        }
+
         settings.PgBouncer.Validate();
 
         return settings;
     }
+
+    public Stages.StagePlan StagePlan => new((Stages.ScalingStage)Stage, ApiReplicas);
 }
 
 /// <summary>Pool sizes of PgBouncer (transaction pooling).</summary>

@@ -8,12 +8,13 @@ internal static class ServiceExtensions
     /// Adds the API replicas as separate resources (<c>api-0</c> … <c>api-{N-1}</c>). One resource with
     /// WithReplicas(n) would put all replicas behind one Aspire proxy port, so the gateway's
     /// keep-alive connections would stick to one replica and its health checks could not tell the
-    /// replicas apart.
+    /// replicas apart. Each replica references only the infrastructure that runs: the API reads from
+    /// the primary without a replica, caches nothing without Redis, and sends the welcome email inside
+    /// the request without RabbitMQ.
     /// </summary>
     /// <remarks>
     /// <c>ScaleApp:Registration:SendEmailInRequest=true</c> makes every replica send the welcome email
-    /// inside <c>POST /api/users</c> instead of through the outbox and the worker. It exists for the
-    /// registration benchmark, and only then does a replica get the mail reference.
+    /// inside <c>POST /api/users</c> even when RabbitMQ runs. It exists for the registration benchmark.
     /// </remarks>
     public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddApiReplicas(
         this IDistributedApplicationBuilder builder,
@@ -31,23 +32,57 @@ internal static class ServiceExtensions
             var api = builder.AddProject<Projects.ScaleApp_Api>(name, launchProfileName: null)
                 .WithDirectHttpEndpoint()
                 .WithEnvironment("InstanceName", name)
-                .WithReference(infrastructure.PrimaryDb)
-                .WithReference(infrastructure.ReplicaDb).WaitFor(infrastructure.PgBouncer)
-                .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
-                .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ)
+                .WithReference(infrastructure.PrimaryDb).WaitFor(infrastructure.PrimaryDbServer)
                 .WaitForCompletion(migrations)
                 .WithHttpHealthCheck("/health");
 
+            if (infrastructure.ReplicaDb is { } replicaDb)
+            {
+                api.WithReference(replicaDb);
+            }
+
+            if (infrastructure.Redis is { } redis)
+            {
+                api.WithReference(redis).WaitFor(redis);
+            }
+
+            if (infrastructure.RabbitMQ is { } rabbitmq)
+            {
+                api.WithReference(rabbitmq).WaitFor(rabbitmq);
+            }
+
+            if (infrastructure.RabbitMQ is null || sendEmailInRequest)
+            {
+                api.WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail);
+            }
+
             if (sendEmailInRequest)
             {
-                api.WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail)
-                    .WithEnvironment("Registration__SendEmailInRequest", "true");
+                api.WithEnvironment("Registration__SendEmailInRequest", "true");
             }
 
             replicas.Add(api);
         }
 
         return replicas;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="api"/> the public endpoint, on <paramref name="port"/> (0 for any free port),
+    /// for the stages that run one API process and no gateway.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AsPublicEndpoint(this IResourceBuilder<ProjectResource> api, int port)
+    {
+        if (port != 0)
+        {
+            api.WithEndpoint("http", endpoint =>
+            {
+                endpoint.Port = port;
+                endpoint.TargetPort = port;
+            }, createIfNotExists: false);
+        }
+
+        return api.WithExternalHttpEndpoints();
     }
 
     /// <summary>
@@ -82,15 +117,16 @@ internal static class ServiceExtensions
     }
 
     /// <summary>
-    /// Gives the gateway a second HTTP endpoint, <c>admin</c>, on 127.0.0.1, passes its port to the gateway as Gateway:AdminPort, and adds the
+    /// Turns the gateway's edge cache on and gives the gateway a second HTTP endpoint, <c>admin</c>, on 127.0.0.1, passes its port to the gateway as Gateway:AdminPort, and adds the
     /// dashboard command <c>purge-edge-cache</c>, which sends <c>POST /admin/edge-cache/purge</c> to that endpoint.
     /// The gateway accepts the purge only on this port and only from loopback.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithEdgeCacheAdmin(this IResourceBuilder<ProjectResource> gateway)
+    public static IResourceBuilder<ProjectResource> WithEdgeCache(this IResourceBuilder<ProjectResource> gateway)
     {
         const string endpointName = "admin";
 
         gateway
+            .WithEnvironment("Gateway__EdgeCache__Enabled", "true")
             .WithHttpEndpoint(name: endpointName, isProxied: false)
             .WithEndpoint(endpointName, endpoint => endpoint.TargetHost = "127.0.0.1", createIfNotExists: false);
 
@@ -109,6 +145,10 @@ internal static class ServiceExtensions
                     ConfirmationMessage = "Purge every cached static asset from the gateway?",
                 });
     }
+
+    /// <summary>Turns the gateway's edge cache off, so static assets pass through to the API replicas like any request.</summary>
+    public static IResourceBuilder<ProjectResource> WithoutEdgeCache(this IResourceBuilder<ProjectResource> gateway) =>
+        gateway.WithEnvironment("Gateway__EdgeCache__Enabled", "false");
 
     /// <summary>
     /// Passes one setting given to the AppHost (for example <c>--Caching:Enabled=false</c>) on to

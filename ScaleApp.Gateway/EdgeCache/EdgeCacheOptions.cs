@@ -7,6 +7,12 @@ public sealed class EdgeCacheOptions
 {
     public const string SectionName = "Gateway:EdgeCache";
 
+    /// <summary>
+    /// Whether the gateway caches static assets. When false, asset requests are proxied like any other
+    /// request: no <c>X-Cache</c> header, nothing stored, and the purge endpoint returns 409.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How long a cached asset is served before the next request fetches it from a replica again.</summary>
     public TimeSpan Duration { get; set; } = TimeSpan.FromHours(24);
 

@@ -28,14 +28,28 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _app = await StartAsync(
+            ["--ScaleApp:Infrastructure=processes", "--ScaleApp:GatewayPort=0", "--ScaleApp:ApiReplicas=3"],
+            ApiReplicaNames,
+            WaitedResources);
+
+        Gateway = _app.CreateHttpClient("gateway");
+        Gateway.Timeout = TimeSpan.FromSeconds(30);
+    }
+
+    /// <summary>
+    /// Starts the AppHost with <paramref name="arguments"/>, turns on the diagnostics counters of
+    /// <paramref name="apiReplicas"/>, and waits until every resource in <paramref name="waitedResources"/>
+    /// is healthy and the migrations have completed.
+    /// </summary>
+    public static async Task<DistributedApplication> StartAsync(string[] arguments, IEnumerable<string> apiReplicas, IEnumerable<string> waitedResources)
+    {
         using var startTimeout = new CancellationTokenSource(StartTimeout);
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ScaleApp_AppHost>(
-            ["--ScaleApp:Infrastructure=processes", "--ScaleApp:GatewayPort=0", "--ScaleApp:ApiReplicas=3"],
-            startTimeout.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ScaleApp_AppHost>(arguments, startTimeout.Token);
 
         // Tests count cache lookups and database queries per replica through this diagnostics endpoint.
-        foreach (var replicaName in ApiReplicaNames)
+        foreach (var replicaName in apiReplicas)
         {
             builder.CreateResourceBuilder<ProjectResource>(replicaName).WithEnvironment("Diagnostics__ExposeCounters", "true");
         }
@@ -48,18 +62,24 @@ public sealed class TopologyFixture : IAsyncLifetime
             // Health checks fail by design until each server is up; failed waits report them instead.
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 
-        _app = await builder.BuildAsync(startTimeout.Token);
-        await _app.StartAsync(startTimeout.Token);
-
-        foreach (var resourceName in WaitedResources)
+        var app = await builder.BuildAsync(startTimeout.Token);
+        try
         {
-            await ResourceWaits.WaitForHealthyAsync(_app, resourceName, ResourceTimeout);
+            await app.StartAsync(startTimeout.Token);
+
+            foreach (var resourceName in waitedResources)
+            {
+                await ResourceWaits.WaitForHealthyAsync(app, resourceName, ResourceTimeout);
+            }
+
+            await ResourceWaits.WaitForCompletionAsync(app, "migrations", ResourceTimeout);
+            return app;
         }
-
-        await ResourceWaits.WaitForCompletionAsync(_app, "migrations", ResourceTimeout);
-
-        Gateway = _app.CreateHttpClient("gateway");
-        Gateway.Timeout = TimeSpan.FromSeconds(30);
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting;
 using Npgsql;
 using ScaleApp.AppHost.Infrastructure.Processes;
 using StackExchange.Redis;
@@ -23,6 +24,24 @@ public sealed class TopologyTests(TopologyFixture topology)
         Assert.StartsWith("api-", ApiClient.ServedBy(response));
         var feed = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(JsonValueKind.Array, feed.GetProperty("items").ValueKind);
+    }
+
+    [Fact]
+    public async Task FullStageUsesEveryPart()
+    {
+        Assert.True(topology.App.ResourceNotifications.TryGetCurrentState("stage", out var current), "The stage resource has no state.");
+        Assert.StartsWith("Stage 8: ", current.Snapshot.State?.Text);
+
+        foreach (var replicaName in TopologyFixture.ApiReplicaNames)
+        {
+            using var replica = topology.App.CreateHttpClient(replicaName, "http");
+            var configured = (await replica.GetFromJsonAsync<JsonElement>("/api/diagnostics/counters")).GetProperty("configured");
+
+            Assert.True(configured.GetProperty("readReplica").GetBoolean(), $"{replicaName} reads without the replica in the full stage.");
+            Assert.True(configured.GetProperty("caching").GetBoolean(), $"{replicaName} caches nothing in the full stage.");
+            Assert.True(configured.GetProperty("broker").GetBoolean(), $"{replicaName} has no broker in the full stage.");
+            Assert.False(configured.GetProperty("emailInRequest").GetBoolean(), $"{replicaName} sends email inside the request in the full stage.");
+        }
     }
 
     [Fact]

@@ -171,7 +171,7 @@ public sealed class ContainerModelTests(ModelFixture models) : IClassFixture<Mod
     [InlineData("pool_mode = transaction")]
     [InlineData("auth_type = scram-sha-256")]
     [InlineData("scaleapp = host=$PRIMARY_HOST port=$PRIMARY_PORT dbname=scaleapp")]
-    [InlineData("scaleapp_replica = host=$REPLICA_HOST port=$REPLICA_PORT dbname=scaleapp")]
+    [InlineData("${REPLICA_PORT:+scaleapp_replica = host=${REPLICA_HOST:-} port=$REPLICA_PORT dbname=scaleapp}")]
     [InlineData("default_pool_size = $DEFAULT_POOL_SIZE")]
     [InlineData("max_client_conn = $MAX_CLIENT_CONN")]
     public void PgBouncerScriptConfigures(string line)

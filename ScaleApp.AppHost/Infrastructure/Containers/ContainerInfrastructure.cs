@@ -1,45 +1,71 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScaleApp.AppHost.Stages;
 
 namespace ScaleApp.AppHost.Infrastructure.Containers;
 
 internal static class ContainerInfrastructure
 {
+    // Name of the client endpoint of Aspire's PostgreSQL container resource (internal there).
+    private const string PostgresContainerEndpointName = "tcp";
+
     /// <summary>
-    /// Builds the infrastructure as containers: Aspire's PostgreSQL, Redis and RabbitMQ integrations
-    /// and pinned images for the hot standby, PgBouncer and Mailpit, with the same resource names,
-    /// passwords, health checks and start order as local-process mode. Building the model needs no
-    /// container runtime; starting it does, and stops at once with a message when none responds.
+    /// Builds the infrastructure the stage needs as containers: Aspire's PostgreSQL, Redis and RabbitMQ
+    /// integrations and pinned images for the hot standby, PgBouncer and Mailpit, with the same resource
+    /// names, passwords, health checks and start order as local-process mode. Building the model needs
+    /// no container runtime; starting it does, and stops at once with a message when none responds.
     /// </summary>
     public static ScaleAppInfrastructure AddContainerInfrastructure(
         this IDistributedApplicationBuilder builder,
         ScaleAppSettings settings,
-        InfrastructureParameters parameters)
+        InfrastructureParameters parameters,
+        StagePlan stage)
     {
         var scripts = Path.Combine(builder.AppHostDirectory, "Infrastructure", "Containers", "scripts");
         var context = new ContainerContext(scripts, UseDataVolumes: settings.KeepData);
 
         RequireContainerRuntimeAtStart(builder, context);
 
-        var postgres = builder.AddPostgresPrimaryContainer("postgres", context, parameters);
+        var postgres = builder.AddPostgresPrimaryContainer("postgres", context, parameters, tuned: stage.TunedDatabase);
 
         // pg_basebackup clones a running primary, so the standby starts only once the primary is healthy.
-        var postgresReplica = builder.AddPostgresReplicaContainer("postgres-replica", postgres, context, parameters)
-            .WaitFor(postgres);
+        IResourceBuilder<PostgresReplicaContainerResource>? postgresReplica = null;
+        if (stage.ReadReplica)
+        {
+            postgresReplica = builder.AddPostgresReplicaContainer("postgres-replica", postgres, context, parameters)
+                .WaitFor(postgres);
+        }
 
-        var pgbouncer = builder.AddPgBouncerContainer("pgbouncer", postgres, postgresReplica, context, parameters, settings.PgBouncer)
-            .WaitFor(postgres)
-            .WaitFor(postgresReplica);
-        var primaryDb = pgbouncer.AddPooledDatabase("primary-db", PostgresNames.PooledPrimary, parameters);
-        var replicaDb = pgbouncer.AddPooledDatabase("replica-db", PostgresNames.PooledReplica, parameters);
-        pgbouncer.WithPooledDatabasesHealthCheck(primaryDb, replicaDb);
+        IResourceBuilder<PgBouncerContainerResource>? pgbouncer = null;
+        IResourceBuilder<IResourceWithConnectionString> primaryDb;
+        IResourceBuilder<IResourceWithConnectionString>? replicaDb = null;
+        if (stage.PgBouncer)
+        {
+            pgbouncer = builder.AddPgBouncerContainer("pgbouncer", postgres, postgresReplica, context, parameters, settings.PgBouncer)
+                .WaitFor(postgres);
+            (primaryDb, replicaDb) = pgbouncer.AddPooledDatabases(postgresReplica, parameters);
 
-        var redis = builder.AddRedisContainer("redis", parameters);
+        }
+        else
+        {
+            primaryDb = postgres.AddDirectDatabase("primary-db", PostgresContainerEndpointName, parameters);
+        }
 
-        var rabbitmq = builder.AddRabbitMQContainer("rabbitmq", context, parameters);
+        var redis = stage.Redis ? builder.AddRedisContainer("redis", parameters) : null;
+
+        var rabbitmq = stage.QueueAndWorker ? builder.AddRabbitMQContainer("rabbitmq", context, parameters) : null;
 
         var mail = builder.AddMailpitContainer("mail", context);
 
-        return new ScaleAppInfrastructure(postgres, postgresReplica, pgbouncer, primaryDb, replicaDb, redis, rabbitmq, mail);
+        return new ScaleAppInfrastructure(
+            postgres,
+            postgresReplica,
+            pgbouncer,
+            primaryDb,
+            PrimaryDbServer: pgbouncer is not null ? pgbouncer : postgres,
+            replicaDb,
+            redis,
+            rabbitmq,
+            mail);
     }
 
     // The check runs when the app starts (BeforeStartEvent), not when the model is built, so model

@@ -8,14 +8,15 @@ internal static class PgBouncerContainerExtensions
 
     /// <summary>
     /// Adds PgBouncer as a container in transaction pooling mode, with one logical database for the
-    /// primary and one for the hot standby, both reached over the container network. Its entry point
+    /// primary and, when there is a <paramref name="replica"/>, one for the hot standby, both reached
+    /// over the container network. Its entry point
     /// is a script that writes the configuration and auth file from the environment.
     /// </summary>
     public static IResourceBuilder<PgBouncerContainerResource> AddPgBouncerContainer(
         this IDistributedApplicationBuilder builder,
         string name,
         IResourceBuilder<PostgresServerResource> primary,
-        IResourceBuilder<PostgresReplicaContainerResource> replica,
+        IResourceBuilder<PostgresReplicaContainerResource>? replica,
         ContainerContext context,
         InfrastructureParameters parameters,
         PgBouncerSettings settings)
@@ -27,16 +28,23 @@ internal static class PgBouncerContainerExtensions
         context.MountScript(pgbouncer, Script);
 
         // The server hosts and ports resolve in the container network: each server's network alias and port 5432.
-        return pgbouncer
+        pgbouncer
             .WithEntrypoint("/bin/sh")
             .WithArgs(ContainerContext.MountedScript(Script))
             .WithEnvironment("LISTEN_PORT", PgBouncerContainerResource.Port.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("PRIMARY_HOST", primary.Resource.PrimaryEndpoint.Property(EndpointProperty.Host))
             .WithEnvironment("PRIMARY_PORT", primary.Resource.PrimaryEndpoint.Property(EndpointProperty.Port))
-            .WithEnvironment("REPLICA_HOST", replica.Resource.PrimaryEndpoint.Property(EndpointProperty.Host))
-            .WithEnvironment("REPLICA_PORT", replica.Resource.PrimaryEndpoint.Property(EndpointProperty.Port))
             .WithEnvironment("APP_PASSWORD", parameters.PostgresAppPassword)
             .WithEnvironment("DEFAULT_POOL_SIZE", settings.DefaultPoolSize.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("MAX_CLIENT_CONN", settings.MaxClientConnections.ToString(CultureInfo.InvariantCulture));
+
+        if (replica is not null)
+        {
+            pgbouncer
+                .WithEnvironment("REPLICA_HOST", replica.Resource.PrimaryEndpoint.Property(EndpointProperty.Host))
+                .WithEnvironment("REPLICA_PORT", replica.Resource.PrimaryEndpoint.Property(EndpointProperty.Port));
+        }
+
+        return pgbouncer;
     }
 }

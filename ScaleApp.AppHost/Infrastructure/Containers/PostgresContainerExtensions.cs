@@ -20,17 +20,18 @@ internal static class PostgresContainerExtensions
     /// Adds the PostgreSQL primary as a container through Aspire's PostgreSQL integration. Its init
     /// script creates the application role and database and the replication role;
     /// <c>wal_level=replica</c> leaves room for a streaming standby, and memory settings follow the
-    /// host's RAM.
+    /// host's RAM unless <paramref name="tuned"/> is false.
     /// </summary>
     public static IResourceBuilder<PostgresServerResource> AddPostgresPrimaryContainer(
         this IDistributedApplicationBuilder builder,
         string name,
         ContainerContext context,
-        InfrastructureParameters parameters)
+        InfrastructureParameters parameters,
+        bool tuned = true)
     {
         // NOTE: memory settings follow the AppHost machine's RAM. A Docker Desktop or Podman machine
         // VM with less memory than its host gets the same values.
-        var serverSettings = PostgresServerSettings.Primary(PostgresTuning.HostMemoryBytes());
+        var serverSettings = PostgresServerSettings.Primary(PostgresTuning.HostMemoryBytes(), tuned);
 
         var postgres = builder.AddPostgres(name, password: parameters.PostgresPassword)
             .WithPinnedImage(ContainerImages.Postgres)

@@ -7,18 +7,19 @@ internal static class PostgresProcessExtensions
     /// <summary>
     /// Adds the PostgreSQL primary as a local process: created with initdb on first start, SCRAM
     /// authentication, <c>wal_level=replica</c> with room for a streaming standby, and memory
-    /// settings scaled to the host's RAM.
+    /// settings scaled to the host's RAM unless <paramref name="tuned"/> is false.
     /// </summary>
     public static IResourceBuilder<PostgresProcessResource> AddPostgresPrimaryProcess(
         this IDistributedApplicationBuilder builder,
         string name,
         ProcessContext context,
-        InfrastructureParameters parameters)
+        InfrastructureParameters parameters,
+        bool tuned = true)
     {
         var resourceDirectory = context.RunFolder.ForResource(name);
         var resource = new PostgresProcessResource(name, "bash", resourceDirectory, PostgresRole.Primary, parameters.PostgresPassword.Resource);
 
-        var serverSettings = PostgresServerSettings.Primary(PostgresTuning.HostMemoryBytes());
+        var serverSettings = PostgresServerSettings.Primary(PostgresTuning.HostMemoryBytes(), tuned);
 
         return builder.AddResource(resource)
             .WithArgs(context.Script("postgres-primary.sh"))

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Entry point of the PgBouncer container (an Alpine image, so POSIX sh): writes the configuration
 # and auth file from the environment, then runs PgBouncer in the foreground. One logical database
-# points at the primary and one at the hot standby, both reached over the container network.
-# Environment: LISTEN_PORT, PRIMARY_HOST, PRIMARY_PORT, REPLICA_HOST, REPLICA_PORT, APP_PASSWORD,
-#              DEFAULT_POOL_SIZE, MAX_CLIENT_CONN.
+# points at the primary and, when REPLICA_PORT is set, one at the hot standby, both reached over the
+# container network.
+# Environment: LISTEN_PORT, PRIMARY_HOST, PRIMARY_PORT, APP_PASSWORD, DEFAULT_POOL_SIZE,
+#              MAX_CLIENT_CONN; optional REPLICA_HOST and REPLICA_PORT.
 set -eu
 
 config_dir=$(mktemp -d)
@@ -18,7 +19,7 @@ printf '"scaleapp" "%s"\n' "$escaped_password" > "$config_dir/userlist.txt"
 cat > "$config_dir/pgbouncer.ini" <<INI
 [databases]
 scaleapp = host=$PRIMARY_HOST port=$PRIMARY_PORT dbname=scaleapp
-scaleapp_replica = host=$REPLICA_HOST port=$REPLICA_PORT dbname=scaleapp
+${REPLICA_PORT:+scaleapp_replica = host=${REPLICA_HOST:-} port=$REPLICA_PORT dbname=scaleapp}
 
 [pgbouncer]
 listen_addr = *

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes PgBouncer's configuration and auth file for this run, then starts it in the foreground.
-# One logical database points at the primary and one at the hot standby.
-# Environment: RESOURCE_DIR, PGBOUNCER, PGBOUNCER_PORT, PRIMARY_PORT, REPLICA_PORT, APP_PASSWORD,
-#              DEFAULT_POOL_SIZE, MAX_CLIENT_CONN.
+# One logical database points at the primary and, when REPLICA_PORT is set, one at the hot standby.
+# Environment: RESOURCE_DIR, PGBOUNCER, PGBOUNCER_PORT, PRIMARY_PORT, APP_PASSWORD, DEFAULT_POOL_SIZE,
+#              MAX_CLIENT_CONN; optional REPLICA_PORT.
 set -euo pipefail
 source "$(dirname "$0")/drop-root.sh"
 drop_root "$RESOURCE_DIR" "$0" "$@"
@@ -15,7 +15,7 @@ printf '"scaleapp" "%s"\n' "${APP_PASSWORD//\"/\"\"}" > "$RESOURCE_DIR/userlist.
 cat > "$RESOURCE_DIR/pgbouncer.ini" <<INI
 [databases]
 scaleapp = host=127.0.0.1 port=$PRIMARY_PORT dbname=scaleapp
-scaleapp_replica = host=127.0.0.1 port=$REPLICA_PORT dbname=scaleapp
+${REPLICA_PORT:+scaleapp_replica = host=127.0.0.1 port=$REPLICA_PORT dbname=scaleapp}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
