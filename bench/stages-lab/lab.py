@@ -22,7 +22,10 @@ import urllib.request
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DATABASE_ROLES = ("postgres", "postgres-replica", "pgbouncer")
+# The AppHost and DCP, which start and watch the servers.
 ORCHESTRATION_ROLE = "aspire"
+# The Aspire dashboard receives every service's traces, metrics and logs over OTLP.
+DASHBOARD_ROLE = "dashboard"
 
 # Architecture of each stage, and the limit of the previous stage it is meant to remove.
 STAGES = {
@@ -142,7 +145,7 @@ def classify(table, pid):
     if b"aiosmtpd" in arguments:
         return "mail"
     if comm.startswith("Aspire.Dashboa"):
-        return ORCHESTRATION_ROLE
+        return DASHBOARD_ROLE
     if comm == "postgres":
         return "postgres-replica" if b"postgres-replica" in arguments else "postgres"
     return comm
@@ -383,7 +386,7 @@ def cpu_report(before, after, wrk_cpu, seconds, cpu_count):
     for role, value in per_role.items():
         if role in DATABASE_ROLES:
             tiers["database"] += value
-        elif role == ORCHESTRATION_ROLE:
+        elif role in (ORCHESTRATION_ROLE, DASHBOARD_ROLE):
             tiers["aspire"] += value
         else:
             tiers["app"] += value
@@ -559,7 +562,7 @@ def markdown_table(stages):
 
 def detail_table(stages):
     lines = [
-        "| stage | requests/s | p50 ms | p95 ms | primary transactions/s | replica transactions/s | cache hit ratio | edge offload | registration median / p95 ms | CPU s: app, database, wrk, outside |",
+        "| stage | requests/s | p50 ms | p95 ms | primary transactions/s | replica transactions/s | cache hit ratio | edge offload | registration median / p95 ms | CPU s: app, database, Aspire, wrk, outside |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
 
@@ -579,7 +582,8 @@ def detail_table(stages):
             f"| {name} | {stage['requests_per_second']:,.0f} | {stage['latency_ms']['p50']:.1f} | {stage['latency_ms']['p95']:.1f} | "
             f"{number(database['primary'])} | {replica} | {share(stage['cache']['hit_ratio'])} | {share(stage['edge']['offload'])} | "
             f"{registration['median']} / {registration['p95']} | "
-            f"{tiers['app']:.1f}, {tiers['database']:.1f}, {tiers['load_generator']:.1f}, {tiers['outside_topology']:.1f} |")
+            f"{tiers['app']:.1f}, {tiers['database']:.1f}, {tiers['aspire']:.1f}, {tiers['load_generator']:.1f}, "
+            f"{tiers['outside_topology']:.1f} |")
     return "\n".join(lines)
 
 
