@@ -24,7 +24,9 @@ internal sealed class UserService(
         cache.GetOrLoadAsync(
             "user",
             CacheEntries.User(id),
-            async token => await store.FindAsync(id, DatabaseTarget.Replica, token)
+            // The replica read falls back to the primary while the replica is unreachable; a user the replica
+            // has not replayed yet is looked up on the primary.
+            async token => await databases.ReadAsync(target => store.FindAsync(id, target, token))
                 ?? (databases.HasReplica ? await store.FindAsync(id, DatabaseTarget.Primary, token) : null),
             CacheEntries.Entity,
             cancellationToken);

@@ -101,6 +101,10 @@ public sealed class OutageTests(TopologyFixture topology)
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /api/posts returned {(int)response.StatusCode} while the replica was down.");
             }
 
+            // "Not found" is never cached, so this user lookup reads the database: it must fall back too.
+            using var missingUser = await client.GetAsync("/api/users/999999999");
+            Assert.True(missingUser.StatusCode == HttpStatusCode.NotFound, $"GET /api/users/999999999 returned {(int)missingUser.StatusCode} while the replica was down.");
+
             var counters = await FeedTestKit.CountersAsync(client);
             var replica = counters.GetProperty("replica");
             Assert.False(replica.GetProperty("available").GetBoolean(), "api-0 still reports the stopped replica as available.");
