@@ -56,6 +56,8 @@ plot.Axes.Bottom.Label.Text = "stage";
 plot.Axes.Left.Label.Text = "requests per minute";
 plot.Axes.Right.Label.Text = "p99 latency (ms)";
 plot.Axes.Margins(bottom: 0);
+// Headroom above the tallest bar and the highest point keeps their labels inside the plot.
+plot.Axes.SetLimitsY(0, runs.Max(run => run.RequestsPerMinute) * 1.12, plot.Axes.Left);
 plot.Axes.SetLimitsY(0, runs.Max(run => run.P99Milliseconds) * 1.15, plot.Axes.Right);
 
 var date = result.RootElement.TryGetProperty("date_utc", out var dateElement) ? dateElement.GetString() : null;
@@ -63,7 +65,7 @@ var cpus = result.RootElement.TryGetProperty("machine", out var machine) && mach
     ? cpuElement.GetInt32().ToString(CultureInfo.InvariantCulture)
     : "?";
 plot.Title($"ScaleApp scaling lab: stages emulated with CPU sets on one {cpus}-CPU machine ({date ?? "date unknown"})");
-plot.ShowLegend(Alignment.UpperLeft);
+plot.ShowLegend(Edge.Bottom);
 
 var folder = Path.GetDirectoryName(Path.GetFullPath(chartPath));
 if (folder is not null)

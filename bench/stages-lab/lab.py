@@ -5,6 +5,7 @@ Subcommands, called by bench/stages (every address is 127.0.0.1):
   endpoints APPHOST_PID             print "api-N URL" for every API replica of that AppHost
   measure ...                       run the wrk mix on one started stage and write the stage's JSON
   report ...                        combine stage JSON files into bench/results/stages-*.json and the docs table
+  render RESULT.json ...            rewrite the docs table from an existing result file
 """
 
 import argparse
@@ -93,12 +94,12 @@ def read_environment(pid, names):
             entries = file.read().split(b"\0")
     except OSError:
         return {}
-    wanted = {}
+    values = {}
     for entry in entries:
         key, _, value = entry.decode(errors="replace").partition("=")
         if key in names:
-            wanted[key] = value
-    return wanted
+            values[key] = value
+    return values
 
 
 def descendants(table, root):
@@ -536,9 +537,9 @@ def bottleneck(stage):
     tiers = stage["cpu"]["tier_cpu_seconds"]
     seconds = stage["cpu"]["seconds"]
     text = f"CPU {busiest['cpus']} {100 * busiest['busy_share']:.0f}% busy ({top} cores)"
-    if len(sets) > 1:
-        other = sets[1]
-        text += f"; CPU {other['cpus']} {100 * other['busy_share']:.0f}%"
+    for other in sets[1:]:
+        names = ", ".join(item["resource"] for item in other["top"] if item["cores"] >= 0.05) or "idle"
+        text += f"; CPU {other['cpus']} {100 * other['busy_share']:.0f}% ({names})"
     return text + f"; wrk {tiers['load_generator'] / seconds:.2f} cores"
 
 
@@ -619,31 +620,43 @@ def command_report(options):
     }
     with open(options.out, "w") as file:
         json.dump(result, file, indent=2)
+    write_results_block(result, os.path.relpath(options.out, options.repository_root), options.docs)
 
+
+def command_render(options):
+    with open(options.result) as file:
+        result = json.load(file)
+    write_results_block(result, os.path.relpath(options.result, options.repository_root), options.docs)
+
+
+def write_results_block(result, result_path, docs):
+    """Print the run's Markdown summary and tables, and put them between the results markers of DOCS."""
+    stages = result["stages"]
+    goal_stage = next((stage for stage in stages if not stage["pin_cpus"]), None)
     machine = result["machine"]
     summary = (
-        f"- Date: {options.stamp}; results: `{os.path.relpath(options.out, options.repository_root)}`\n"
+        f"- Date: {result['date_utc']}; results: `{result_path}`\n"
         f"- Machine: {machine['cpu']}, {machine['cpus']} CPUs, {machine['memory_gib']} GiB RAM, {machine['kernel']}; "
         f"load average (1, 5, 15 min) {result['load_average']['start']} at the start, {result['load_average']['end']} at the end\n"
-        f"- Command: `{options.command}`\n")
+        f"- Command: `{result['command']}`\n")
     if goal_stage:
         summary += (f"- Goal: {format_rpm(goal_stage['requests_per_minute'])} requests per minute measured for stage 8 on the "
-                    f"whole machine, {100 * result['goal']['measured_share']:.1f}% of the goal of {format_rpm(GOAL_RPM)} "
+                    f"whole machine, {100 * goal_stage['requests_per_minute'] / GOAL_RPM:.1f}% of the goal of {format_rpm(GOAL_RPM)} "
                     f"(16,667 requests/s), p99 {goal_stage['latency_ms']['p99']:.1f} ms\n")
     block = f"{summary}\n{markdown_table(stages)}\n\nDetails of the same run:\n\n{detail_table(stages)}\n"
     print(block)
 
-    if options.docs:
-        text = open(options.docs).read() if os.path.exists(options.docs) else ""
-        begin, end = "<!-- bench/stages results: begin -->", "<!-- bench/stages results: end -->"
-        if begin in text and end in text:
-            head, rest = text.split(begin, 1)
-            _, tail = rest.split(end, 1)
-            text = f"{head}{begin}\n{block}{end}{tail}"
-            with open(options.docs, "w") as file:
-                file.write(text)
-        else:
-            print(f"bench/stages: {options.docs} has no results markers, so only the result file was written.", file=sys.stderr)
+    if not docs:
+        return
+    text = open(docs).read() if os.path.exists(docs) else ""
+    begin, end = "<!-- bench/stages results: begin -->", "<!-- bench/stages results: end -->"
+    if begin not in text or end not in text:
+        print(f"bench/stages: {docs} has no results markers, so only the result file was written.", file=sys.stderr)
+        return
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(docs, "w") as file:
+        file.write(f"{head}{begin}\n{block}{end}{tail}")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -683,12 +696,19 @@ def main():
     report.add_argument("--docs", help="Markdown file whose results block is replaced")
     report.add_argument("stage_files", nargs="*")
 
+    render = commands.add_parser("render", help="rewrite the docs table from an existing result file")
+    render.add_argument("--repository-root", required=True)
+    render.add_argument("--docs", help="Markdown file whose results block is replaced")
+    render.add_argument("result", help="a bench/results/stages-*.json file")
+
     options = parser.parse_args()
     if options.action == "endpoints":
         for name, url in api_endpoints(options.apphost_pid).items():
             print(name, url)
     elif options.action == "measure":
         command_measure(options)
+    elif options.action == "render":
+        command_render(options)
     else:
         command_report(options)
 
