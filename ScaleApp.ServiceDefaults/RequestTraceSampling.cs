@@ -8,8 +8,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Decides which incoming HTTP requests get a recorded server span. Health probes get none. A request that
-/// continues a sampled trace from its caller is always recorded, so a trace never loses a hop. A request that
-/// starts a trace is recorded always when it may change data (POST, PUT, PATCH, DELETE), and at
+/// continues a sampled trace from its caller is always recorded, because the caller has already decided to keep
+/// the trace. A request that starts a trace is recorded always when it may change data (POST, PUT, PATCH, DELETE), and at
 /// <see cref="ReadSampleRatioSetting"/> when it is a read (GET, HEAD, OPTIONS), because reads such as the feed
 /// are the high-rate requests and every recorded span costs CPU and an export.
 /// </summary>
@@ -43,7 +43,7 @@ public sealed class RequestTraceSampling
 
     public double ReadSampleRatio { get; }
 
-    /// <summary>Reads <see cref="ReadSampleRatioSetting"/>; an invalid value stops the start with a message naming it.</summary>
+    /// <summary>Reads <see cref="ReadSampleRatioSetting"/>. An invalid value stops the start with a message naming the setting.</summary>
     public static RequestTraceSampling FromConfiguration(IConfiguration configuration)
     {
         var text = configuration[ReadSampleRatioSetting];

@@ -1,8 +1,8 @@
 namespace ScaleApp.Api.Http;
 
 /// <summary>
-/// A 200 response whose body is JSON that is already serialized to UTF-8, with the content type and length that
-/// <c>TypedResults.Ok</c> would send for the same value.
+/// A 200 response whose body is JSON already serialized to UTF-8. It sends the content type that
+/// <c>TypedResults.Ok</c> sends for JSON, and a Content-Length where <c>TypedResults.Ok</c> uses chunked encoding.
 /// </summary>
 internal sealed class Utf8JsonHttpResult(byte[] utf8Json) : IResult
 {

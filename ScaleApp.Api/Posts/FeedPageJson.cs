@@ -33,7 +33,7 @@ internal sealed class FeedPageJson(IOptions<JsonOptions> jsonOptions)
 
         var pages = _pagesByChunk.GetValue(read.Chunk, static _ => new byte[]?[FeedQuery.MaxLimit + 1]);
 
-        // Two requests may serialize the same page at once; both produce the same bytes, so either result may stay.
+        // Two requests may serialize the same page at once. Both produce the same bytes, so either result may stay.
         return pages[limit] ??= Serialize(read.Chunk, limit);
     }
 

@@ -24,6 +24,9 @@ internal sealed class PostService(
 {
     private readonly bool _cacheEnabled = configuration.GetValue(CacheAside.EnabledSetting, true);
 
+    // Most reads ask for the head of the feed at the current version, so its key is built once per version.
+    private FeedHeadKey? _headKey;
+
     /// <summary>
     /// Returns the post, or null when it does not exist. A replica that has not replayed the newest
     /// known write is skipped. A post missing on the replica is looked up on the primary too, because
@@ -59,7 +62,7 @@ internal sealed class PostService(
             return new FeedChunkRead((await LoadFeedAsync(position, version, cancellationToken))!, FromCache: false);
         }
 
-        var key = CacheEntries.FeedKey(FeedVersion.Format(version), position is { } before ? FeedCursor.Encode(before) : null);
+        var key = position is { } before ? CacheEntries.FeedKey(FeedVersion.Format(version), FeedCursor.Encode(before)) : HeadKey(version);
         var chunk = await cache.GetOrLoadAsync(
             "feed",
             key,
@@ -94,6 +97,20 @@ internal sealed class PostService(
 
         return chunk is null ? null : new FeedChunkRead(chunk, _cacheEnabled);
     }
+
+    private string HeadKey(ulong version)
+    {
+        var headKey = Volatile.Read(ref _headKey);
+        if (headKey is null || headKey.Version != version)
+        {
+            headKey = new FeedHeadKey(version, CacheEntries.FeedKey(FeedVersion.Format(version), cursor: null));
+            Volatile.Write(ref _headKey, headKey);
+        }
+
+        return headKey.Key;
+    }
+
+    private sealed record FeedHeadKey(ulong Version, string Key);
 
     /// <summary>
     /// Returns the version a read must reflect and whether the cache may serve it. Cache entries are
