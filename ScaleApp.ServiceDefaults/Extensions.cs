@@ -46,6 +46,9 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        var requestSampling = RequestTraceSampling.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(requestSampling);
+
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -53,13 +56,13 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("ScaleApp.*"))
             .WithTracing(tracing => tracing
+                // Set in code, so it replaces OTEL_TRACES_SAMPLER (the AppHost sets always_on in Development). Under
+                // always_on a child span of a request that RequestTraceSampling left unrecorded would be recorded,
+                // and would start a partial trace in every service it calls.
+                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("ScaleApp.*")
-                .AddAspNetCoreInstrumentation(options =>
-                    // Probes run every few seconds; tracing them would bury the real requests.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                .AddAspNetCoreInstrumentation(options => options.Filter = requestSampling.ShouldRecord)
                 .AddHttpClientInstrumentation());
 
         builder.AddOpenTelemetryExporters();

@@ -19,8 +19,14 @@ internal sealed class PostService(
     CacheAside cache,
     FeedVersion feedVersion,
     PostInvalidation invalidation,
+    IConfiguration configuration,
     ILogger<PostService> logger)
 {
+    private readonly bool _cacheEnabled = configuration.GetValue(CacheAside.EnabledSetting, true);
+
+    // Most reads ask for the head of the feed at the current version, so its key is built once per version.
+    private FeedHeadKey? _headKey;
+
     /// <summary>
     /// Returns the post, or null when it does not exist. A replica that has not replayed the newest
     /// known write is skipped. A post missing on the replica is looked up on the primary too, because
@@ -43,16 +49,20 @@ internal sealed class PostService(
             cancellationToken);
     }
 
-    public async Task<FeedPage> GetFeedAsync(FeedQuery query, ulong clientPosition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the chunk of the feed that a page of <paramref name="query"/> is cut from, and whether it came from the
+    /// cache. A cached chunk is the same instance for every caller until it expires, so its pages may be serialized once.
+    /// </summary>
+    public async Task<FeedChunkRead> GetFeedAsync(FeedQuery query, ulong clientPosition, CancellationToken cancellationToken)
     {
         var (version, useCache) = await ResolveVersionAsync(clientPosition);
         var position = query.Before;
         if (!useCache)
         {
-            return ToPage((await LoadFeedAsync(position, version, cancellationToken))!, query.Limit);
+            return new FeedChunkRead((await LoadFeedAsync(position, version, cancellationToken))!, FromCache: false);
         }
 
-        var key = CacheEntries.FeedKey(FeedVersion.Format(version), position is { } before ? FeedCursor.Encode(before) : null);
+        var key = position is { } before ? CacheEntries.FeedKey(FeedVersion.Format(version), FeedCursor.Encode(before)) : HeadKey(version);
         var chunk = await cache.GetOrLoadAsync(
             "feed",
             key,
@@ -60,18 +70,21 @@ internal sealed class PostService(
             CacheEntries.Feed,
             cancellationToken);
 
-        return ToPage(chunk!, query.Limit);
+        return new FeedChunkRead(chunk!, _cacheEnabled);
     }
 
-    /// <summary>Returns one page of an author's posts, newest first, or null when no user has the id.</summary>
-    public async Task<FeedPage?> GetAuthorFeedAsync(long authorId, FeedQuery query, ulong clientPosition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the chunk of one author's posts for <paramref name="query"/> like <see cref="GetFeedAsync"/>, or null
+    /// when no user has the id.
+    /// </summary>
+    public async Task<FeedChunkRead?> GetAuthorFeedAsync(long authorId, FeedQuery query, ulong clientPosition, CancellationToken cancellationToken)
     {
         var (version, useCache) = await ResolveVersionAsync(clientPosition);
         var position = query.Before;
         if (!useCache)
         {
             var uncached = await LoadAuthorFeedAsync(authorId, position, version, cancellationToken);
-            return uncached is null ? null : ToPage(uncached, query.Limit);
+            return uncached is null ? null : new FeedChunkRead(uncached, FromCache: false);
         }
 
         var key = CacheEntries.AuthorFeedKey(authorId, FeedVersion.Format(version), position is { } before ? FeedCursor.Encode(before) : null);
@@ -82,8 +95,22 @@ internal sealed class PostService(
             CacheEntries.Feed,
             cancellationToken);
 
-        return chunk is null ? null : ToPage(chunk, query.Limit);
+        return chunk is null ? null : new FeedChunkRead(chunk, _cacheEnabled);
     }
+
+    private string HeadKey(ulong version)
+    {
+        var headKey = Volatile.Read(ref _headKey);
+        if (headKey is null || headKey.Version != version)
+        {
+            headKey = new FeedHeadKey(version, CacheEntries.FeedKey(FeedVersion.Format(version), cursor: null));
+            Volatile.Write(ref _headKey, headKey);
+        }
+
+        return headKey.Key;
+    }
+
+    private sealed record FeedHeadKey(ulong Version, string Key);
 
     /// <summary>
     /// Returns the version a read must reflect and whether the cache may serve it. Cache entries are
@@ -178,15 +205,6 @@ internal sealed class PostService(
     {
         var deleted = await store.DeleteAsync(id, cancellationToken);
         return deleted ? (true, await AnnounceChangeAsync(id)) : (false, 0);
-    }
-
-    private static FeedPage ToPage(FeedChunk chunk, int limit)
-    {
-        var items = chunk.Posts.Take(limit).ToList();
-        var nextCursor = chunk.Posts.Count > limit
-            ? FeedCursor.Encode(new FeedPosition(items[^1].CreatedAt, items[^1].Id))
-            : null;
-        return new FeedPage(items, nextCursor);
     }
 
     // The post is committed when these run, so a failure must not turn the reply into an error that

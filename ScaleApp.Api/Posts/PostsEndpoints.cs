@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using ScaleApp.Api.Http;
 
 namespace ScaleApp.Api.Posts;
 
@@ -9,6 +10,7 @@ internal static class PostsEndpoints
     {
         builder.Services.AddSingleton<PostStore>();
         builder.Services.AddSingleton<PostService>();
+        builder.Services.AddSingleton<FeedPageJson>();
         return builder;
     }
 
@@ -17,6 +19,7 @@ internal static class PostsEndpoints
         var posts = app.MapGroup("/api/posts").WithTags("Posts");
 
         posts.MapGet("/", GetFeedAsync)
+            .Produces<FeedPage>(StatusCodes.Status200OK, Utf8JsonHttpResult.ContentType)
             .WithName("GetFeed")
             .WithSummary("Lists posts newest first, one page at a time.");
         posts.MapGet("/{id:long}", GetPostAsync)
@@ -35,6 +38,7 @@ internal static class PostsEndpoints
             .WithSummary("Deletes a post.");
 
         app.MapGet("/api/users/{id:long}/posts", GetAuthorFeedAsync)
+            .Produces<FeedPage>(StatusCodes.Status200OK, Utf8JsonHttpResult.ContentType)
             .WithTags("Posts")
             .WithName("GetUserPosts")
             .WithSummary("Lists one user's posts newest first, one page at a time.");
@@ -42,11 +46,12 @@ internal static class PostsEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<FeedPage>, ValidationProblem>> GetFeedAsync(
+    private static async Task<Results<Utf8JsonHttpResult, ValidationProblem>> GetFeedAsync(
         [FromQuery] string? limit,
         [FromQuery] string? before,
         HttpRequest request,
         PostService posts,
+        FeedPageJson pageJson,
         CancellationToken cancellationToken)
     {
         var errors = FeedQuery.TryParse(limit, before, out var query);
@@ -55,15 +60,17 @@ internal static class PostsEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid feed query.");
         }
 
-        return TypedResults.Ok(await posts.GetFeedAsync(query, ReadYourWrites.Read(request), cancellationToken));
+        var read = await posts.GetFeedAsync(query, ReadYourWrites.Read(request), cancellationToken);
+        return new Utf8JsonHttpResult(pageJson.GetBytes(read, query.Limit));
     }
 
-    private static async Task<Results<Ok<FeedPage>, ValidationProblem, ProblemHttpResult>> GetAuthorFeedAsync(
+    private static async Task<Results<Utf8JsonHttpResult, ValidationProblem, ProblemHttpResult>> GetAuthorFeedAsync(
         long id,
         [FromQuery] string? limit,
         [FromQuery] string? before,
         HttpRequest request,
         PostService posts,
+        FeedPageJson pageJson,
         CancellationToken cancellationToken)
     {
         var errors = FeedQuery.TryParse(limit, before, out var query);
@@ -72,8 +79,8 @@ internal static class PostsEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid feed query.");
         }
 
-        var page = id > 0 ? await posts.GetAuthorFeedAsync(id, query, ReadYourWrites.Read(request), cancellationToken) : null;
-        return page is null ? UserNotFound(id) : TypedResults.Ok(page);
+        var read = id > 0 ? await posts.GetAuthorFeedAsync(id, query, ReadYourWrites.Read(request), cancellationToken) : null;
+        return read is { } found ? new Utf8JsonHttpResult(pageJson.GetBytes(found, query.Limit)) : UserNotFound(id);
     }
 
     private static async Task<Results<Ok<Post>, ProblemHttpResult>> GetPostAsync(

@@ -32,9 +32,10 @@ internal sealed class ProxyTelemetryMiddleware(RequestDelegate next, GatewayMetr
         finally
         {
             var destinationId = context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.DestinationId;
-            if (destinationId is not null)
+            // An unrecorded span (sampled out) is never exported, so the tag would only cost an allocation.
+            if (destinationId is not null && context.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity)
             {
-                context.Features.Get<IHttpActivityFeature>()?.Activity.SetTag(DestinationIdTag, destinationId);
+                activity.SetTag(DestinationIdTag, destinationId);
             }
 
             var forwarderError = context.Features.Get<IForwarderErrorFeature>()?.Error ?? ForwarderError.None;

@@ -71,6 +71,25 @@ public sealed class ProxyTelemetryMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public async Task UnrecordedSpanIsNotTagged()
+    {
+        using var activity = new Activity("request") { IsAllDataRequested = false };
+        var context = ProxyHttpContexts.Create();
+        context.Features.Set<IHttpActivityFeature>(new FakeHttpActivityFeature(activity));
+        var middleware = CreateMiddleware(ctx =>
+        {
+            ProxyHttpContexts.Forward(ctx, "api-1[http://127.0.0.1:5102/]", 200, ForwarderError.None);
+            return Task.CompletedTask;
+        });
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Null(activity.GetTagItem(ProxyTelemetryMiddleware.DestinationIdTag));
+        var (_, tags) = Assert.Single(_measurements);
+        Assert.Equal("api-1", tags[GatewayMetrics.DestinationTag]);
+    }
+
+    [Fact]
     public async Task RequestWithoutDestinationRecordsError()
     {
         using var activity = new Activity("request");
