@@ -42,7 +42,9 @@ public sealed class OneServerStageFixture : IAsyncLifetime
         App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<T>().Single(resource => resource.Name == name);
 }
 
-[CollectionDefinition(Name)]
+// Runs alone, after the parallel collections, so its servers never compete for CPU with the timing
+// checks of the full topology's tests.
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class OneServerStageCollection : ICollectionFixture<OneServerStageFixture>
 {
     public const string Name = "stage-0";
