@@ -24,8 +24,8 @@ internal sealed class UserService(
         cache.GetOrLoadAsync(
             "user",
             CacheEntries.User(id),
-            // The replica read falls back to the primary while the replica is unreachable; a user the replica
-            // has not replayed yet is looked up on the primary.
+            // The replica read falls back to the primary while the replica is unreachable. A user the replica
+            // has not replayed yet is then looked up on the primary.
             async token => await databases.ReadAsync(target => store.FindAsync(id, target, token))
                 ?? (databases.HasReplica ? await store.FindAsync(id, DatabaseTarget.Primary, token) : null),
             CacheEntries.Entity,

@@ -33,9 +33,9 @@ public static class ReverseProxyExtensions
 
         // YARP keeps a destination out for max(ReactivationPeriod, DetectionWindowSize), so the window
         // must not exceed the cluster's passive ReactivationPeriod for that period to take effect. It must
-        // also be clearly shorter: YARP 2.3 stores the history in one-second buckets stamped at their end,
-        // so with equal lengths the failures that took a replica out are still counted when it returns,
-        // and its first successful request takes it out again. appsettings.json sets 5 s against 10 s.
+        // also be clearly shorter, because YARP 2.3 stores the history in one-second buckets stamped at
+        // their end. With equal lengths the failures that took a replica out are still counted when it
+        // returns, and its first successful request takes it out again. appsettings.json sets 5 s against 10 s.
         builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(
             gatewaySection.GetSection(TransportFailureRateSectionName));
 

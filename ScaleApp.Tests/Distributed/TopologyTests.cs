@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Npgsql;
+using ScaleApp.Tests.Distributed.Gateway;
 using ScaleApp.AppHost.Infrastructure.Processes;
 using StackExchange.Redis;
 
@@ -183,15 +184,19 @@ public sealed class TopologyTests(TopologyFixture topology)
         // Least-requests balancing sends less to a replica that is still slow from its first
         // requests (JIT, connection set-up), so every replica is warmed before counting. A replica
         // that a failure test restarted shortly before is still cold after a few sequential requests,
-        // so the warm-up uses the same concurrent shape as the measured requests.
+        // so the warm-up uses the same concurrent shape as the measured requests. Warm-up and
+        // measurement come from two loopback addresses, so neither exceeds the gateway's per-client
+        // rate limit (bursts of 400).
+        using var warmUpClient = GatewayClients.FromAddress(topology.App, "127.0.0.61");
+        using var measuredClient = GatewayClients.FromAddress(topology.App, "127.0.0.62");
         await Parallel.ForAsync(0, requestCount, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, cancellationToken) =>
         {
-            using var response = await _gateway.GetAsync("/api/posts", cancellationToken);
+            using var response = await warmUpClient.GetAsync("/api/posts", cancellationToken);
         });
 
         await Parallel.ForAsync(0, requestCount, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, cancellationToken) =>
         {
-            using var response = await _gateway.GetAsync("/api/posts", cancellationToken);
+            using var response = await measuredClient.GetAsync("/api/posts", cancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             servedBy.Add(ApiClient.ServedBy(response));
         });

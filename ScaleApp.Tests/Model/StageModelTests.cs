@@ -8,6 +8,7 @@ namespace ScaleApp.Tests.Model;
 /// Checks that each stage of the scaling story (ScaleApp:Stage) has exactly its resources, and that
 /// each service references exactly the infrastructure the stage runs.
 /// </summary>
+[Collection(StageModelCollection.Name)]
 public sealed class StageModelTests(StageModelFixture models) : IClassFixture<StageModelFixture>
 {
     private static readonly string[] OneServer = ["api-0", "mail", "migrations", "postgres", "primary-db"];
@@ -253,4 +254,12 @@ public sealed class StageModelTests(StageModelFixture models) : IClassFixture<St
         .Distinct()
         .Order(StringComparer.Ordinal)
         .ToArray();
+}
+
+// Building a dozen models takes seconds of CPU. Running alone, after the parallel collections, keeps
+// that work away from the timing checks of the distributed tests.
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class StageModelCollection
+{
+    public const string Name = "stage-models";
 }
