@@ -181,25 +181,18 @@ public sealed class TopologyTests(TopologyFixture topology)
         const int requestCount = 300;
         var servedBy = new System.Collections.Concurrent.ConcurrentBag<string>();
 
-        // Least-requests balancing sends less to a replica that is still slow from its first
-        // requests (JIT, connection set-up), so every replica is warmed before counting. A replica
-        // that a failure test restarted shortly before is still cold after a few sequential requests,
-        // so the warm-up uses the same concurrent shape as the measured requests. Warm-up and
-        // measurement come from two loopback addresses, so neither exceeds the gateway's per-client
-        // rate limit (bursts of 400).
-        using var warmUpClient = GatewayClients.FromAddress(topology.App, "127.0.0.61");
-        using var measuredClient = GatewayClients.FromAddress(topology.App, "127.0.0.62");
-        await Parallel.ForAsync(0, requestCount, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, cancellationToken) =>
+        // One request at a time, so every replica has none in flight when the next one is balanced and
+        // the policy's round-robin among ties decides. With concurrent requests least-requests balancing
+        // sends more to whichever replica answers fastest, by design, so a replica that a failure test
+        // has just restarted would move the shares by its speed, not by the balancing. The client uses
+        // its own loopback address, so the gateway's per-client rate limit counts only these requests.
+        using var client = GatewayClients.FromAddress(topology.App, "127.0.0.61");
+        for (var index = 0; index < requestCount; index++)
         {
-            using var response = await warmUpClient.GetAsync("/api/posts", cancellationToken);
-        });
-
-        await Parallel.ForAsync(0, requestCount, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, cancellationToken) =>
-        {
-            using var response = await measuredClient.GetAsync("/api/posts", cancellationToken);
+            using var response = await client.GetAsync("/api/posts");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             servedBy.Add(ApiClient.ServedBy(response));
-        });
+        }
 
         var counts = servedBy.GroupBy(name => name).ToDictionary(group => group.Key, group => group.Count());
         foreach (var replica in TopologyFixture.ApiReplicaNames)
