@@ -13,7 +13,7 @@ builder.RunServicesInAppHostEnvironment();
 // The stage of the scaling story (ScaleApp:Stage, default 8, the full architecture) decides what runs.
 // Each stage adds one step to the one before:
 //   0 one API process straight to PostgreSQL, no pooler, no cache, email sent inside the request
-//   1 the same with more CPU (only CPU pinning tells 0 and 1 apart)
+//   1 the same with more CPU (only CPU pinning distinguishes 0 from 1)
 //   2 PostgreSQL separated and tuned
 //   3 gateway, N API replicas and PgBouncer
 //   4 Redis cache-aside
@@ -26,7 +26,7 @@ builder.AddStageResource(stage, settings.PinCpus);
 
 // Infrastructure: PostgreSQL, then from stage 3 PgBouncer, from 4 Redis, from 6 the hot standby and
 // from 7 RabbitMQ, and the SMTP sink in every stage. The one switch between local processes and
-// containers is here; both build the same names.
+// containers is here, and both build the same names.
 var (mode, modeReason) = builder.ResolveInfrastructureMode(settings);
 builder.LogInfrastructureMode(mode, modeReason);
 var infrastructure = mode switch
@@ -60,8 +60,8 @@ if (stage.QueueAndWorker && infrastructure.RabbitMQ is { } rabbitmq)
         .WithHttpHealthCheck("/health");
 }
 
-// Stage 3: the gateway becomes the one public endpoint, balancing /api/**, the page and its assets over
-// the replicas; from stage 5 it also caches the assets, and a dashboard command purges that cache.
+// Stage 3: the gateway becomes the one public endpoint and balances /api/**, the page and its assets
+// over the replicas. From stage 5 it also caches the assets, and a dashboard command purges that cache.
 // Before stage 3 the single API replica is the public endpoint.
 if (stage.Gateway)
 {

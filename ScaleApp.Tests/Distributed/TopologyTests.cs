@@ -183,7 +183,7 @@ public sealed class TopologyTests(TopologyFixture topology)
 
         // One request at a time, so every replica has none in flight when the next one is balanced and
         // the policy's round-robin among ties decides. With concurrent requests least-requests balancing
-        // sends more to whichever replica answers fastest, by design, so a replica that a failure test
+        // sends more to whichever replica responds fastest, by design, so a replica that a failure test
         // has just restarted would move the shares by its speed, not by the balancing. The client uses
         // its own loopback address, so the gateway's per-client rate limit counts only these requests.
         using var client = GatewayClients.FromAddress(topology.App, "127.0.0.61");

@@ -100,7 +100,7 @@ public sealed class StageModelTests(StageModelFixture models) : IClassFixture<St
         var connectionString = await ((IResourceWithConnectionString)models.For(stage).Resource("primary-db"))
             .ConnectionStringExpression.GetValueAsync(CancellationToken.None);
 
-        // Only PgBouncer's transaction pooling needs these; a direct connection keeps its session.
+        // Only PgBouncer's transaction pooling needs these, because a direct connection keeps its session.
         Assert.Equal(stage >= 3, connectionString?.Contains("No Reset On Close=true", StringComparison.Ordinal));
         Assert.Equal(stage >= 3, connectionString?.Contains("Max Auto Prepare=0", StringComparison.Ordinal));
     }
