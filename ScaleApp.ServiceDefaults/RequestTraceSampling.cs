@@ -30,7 +30,7 @@ namespace Microsoft.Extensions.Hosting;
 /// </remarks>
 public sealed class RequestTraceSampling
 {
-    /// <summary>Most reads per second and process that start a trace and are recorded, 0 or more (default <see cref="DefaultReadTracesPerSecond"/>).</summary>
+    /// <summary>Maximum number of reads per second and process that start a trace and are recorded, 0 or more (default <see cref="DefaultReadTracesPerSecond"/>).</summary>
     public const string ReadTracesPerSecondSetting = "Telemetry:Tracing:ReadTracesPerSecond";
 
     /// <summary>Share of the reads beyond <see cref="ReadTracesPerSecondSetting"/> that is still recorded, from 0 to 1 (default 0).</summary>
@@ -133,8 +133,8 @@ public sealed class RequestTraceSampling
         var current = Volatile.Read(ref _currentSecond);
         if (second != current && Interlocked.CompareExchange(ref _currentSecond, second, current) == current)
         {
-            // Only the request that moved the window on resets the count. Requests of the old second that count
-            // meanwhile can let a few more reads through in the new one, which a budget of this kind tolerates.
+            // Only the request that moves the window resets the count. Requests of the old second that count meanwhile
+            // can let a few extra reads through in the new second, which is acceptable for a trace budget.
             Volatile.Write(ref _recordedThisSecond, 0);
         }
 

@@ -84,7 +84,7 @@ public class RequestTraceSamplingTests
     }
 
     [Fact]
-    public void BudgetRecordsTheFirstReadsOfEverySecond()
+    public void BudgetRecordsFirstReadsEachSecond()
     {
         var time = new SteppedTimeProvider();
         var sampling = new RequestTraceSampling(0, readTracesPerSecond: 3, time);
