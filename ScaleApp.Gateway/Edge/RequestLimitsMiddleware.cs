@@ -7,11 +7,13 @@ namespace ScaleApp.Gateway.Edge;
 /// <summary>
 /// Rejects oversized requests at the edge with problem details, before a replica receives them: 431 when the header
 /// lines exceed <see cref="GatewayOptions.MaxRequestHeadersTotalSize"/>, 413 when the declared body exceeds
-/// <see cref="GatewayOptions.MaxRequestBodySize"/>. Kestrel enforces the body limit on chunked bodies as they are read.
+/// <see cref="GatewayOptions.MaxRequestBodySize"/>.
 /// </summary>
 /// <remarks>
-/// NOTE: an oversized chunked body gets its 413 from the proxy's error path, which does not discard the rest of the
-/// body, so a client that keeps sending without <c>Expect: 100-continue</c> may see the connection reset instead.
+/// A body without a declared length (chunked) is counted as it is forwarded, and gets its 413 from the proxy's error
+/// path. After any error response that leaves such a body unread, the rest of the body is read and discarded for up to
+/// <see cref="DiscardTimeout"/>. A client that sends its whole body before it reads the response (most do without
+/// <c>Expect: 100-continue</c>) then gets the response instead of a reset connection.
 /// </remarks>
 internal sealed class RequestLimitsMiddleware(RequestDelegate next, GatewayOptions options)
 {
@@ -42,7 +44,43 @@ internal sealed class RequestLimitsMiddleware(RequestDelegate next, GatewayOptio
                 $"The request headers total {headersSize} bytes; the gateway accepts at most {options.MaxRequestHeadersTotalSize}. Send fewer or shorter headers or cookies.");
         }
 
+        if (context.Request.ContentLength is null && context.Request.Headers.ContainsKey(HeaderNames.TransferEncoding))
+        {
+            return ForwardChunkedBodyAsync(context);
+        }
+
         return next(context);
+    }
+
+    private async Task ForwardChunkedBodyAsync(HttpContext context)
+    {
+        var sizeLimit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is not { IsReadOnly: false })
+        {
+            await next(context);
+            return;
+        }
+
+        // Kestrel's own limit would fail every later read of the body, so the rest could not be discarded after
+        // the 413. BodySizeLimitStream enforces the same limit and leaves Kestrel's body readable.
+        sizeLimit.MaxRequestBodySize = null;
+        var body = context.Request.Body;
+        var limitedBody = new BodySizeLimitStream(body, options.MaxRequestBodySize);
+        context.Request.Body = limitedBody;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Request.Body = body;
+        }
+
+        if (!limitedBody.ReachedEnd && context.Response.StatusCode >= StatusCodes.Status400BadRequest && !context.RequestAborted.IsCancellationRequested)
+        {
+            await context.Response.CompleteAsync();
+            await DiscardBodyAsync(context);
+        }
     }
 
     internal static long HeadersTotalSize(IHeaderDictionary headers)

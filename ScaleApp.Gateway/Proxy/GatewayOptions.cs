@@ -22,7 +22,12 @@ public sealed class GatewayOptions
     /// Largest request body in bytes the gateway accepts. A larger declared <c>Content-Length</c> gets 413 before
     /// anything is forwarded, and a larger chunked body gets 413 when the gateway reads past the limit.
     /// </summary>
-    public long MaxRequestBodySize { get; set; } = 1024 * 1024;
+    /// <remarks>
+    /// The default equals the API's own limit, so a replica never rejects a forwarded body for its size. A replica
+    /// that does so mid-body closes its connection while the gateway still sends, and the gateway can then only
+    /// return 502.
+    /// </remarks>
+    public long MaxRequestBodySize { get; set; } = 64 * 1024;
 
     /// <summary>
     /// Largest total size in bytes of a request's header lines (names, values and separators); a larger request
@@ -56,7 +61,7 @@ public sealed class GatewayOptions
 
         if (MaxRequestBodySize <= 0)
         {
-            errors.Add($"{SectionName}:{nameof(MaxRequestBodySize)} is '{MaxRequestBodySize}' but must be a positive number of bytes such as '1048576'.");
+            errors.Add($"{SectionName}:{nameof(MaxRequestBodySize)} is '{MaxRequestBodySize}' but must be a positive number of bytes such as '65536'.");
         }
 
         if (MaxRequestHeadersTotalSize is < 1024 or > 1024 * 1024)

@@ -26,14 +26,25 @@ public sealed class RequestLimitsTests(TopologyFixture topology)
 
         using var response = await client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(413, problem.GetProperty("status").GetInt32());
+        await AssertGatewayRejectedBodyAsync(response);
+        await AssertTopologyServesAsync();
+    }
 
-        // The gateway responded itself, so no replica handled the body.
-        Assert.False(response.Headers.Contains(ApiClient.ServedByHeader), "A replica handled the oversized body; the gateway must reject it first.");
+    [Fact]
+    public async Task FiftyMegabyteChunkedPostGets413()
+    {
+        using var client = GatewayClients.FromAddress(topology.App, "127.0.0.24", TimeSpan.FromSeconds(60));
 
+        // A stream of unknown length is sent chunked, and the client sends all of it before it reads the response.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/posts")
+        {
+            Content = new StreamContent(new UnknownLengthStream(new MemoryStream(new byte[FiftyMegabytes]))),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await client.SendAsync(request);
+
+        await AssertGatewayRejectedBodyAsync(response);
         await AssertTopologyServesAsync();
     }
 
@@ -53,6 +64,17 @@ public sealed class RequestLimitsTests(TopologyFixture topology)
         await AssertTopologyServesAsync();
     }
 
+    private static async Task AssertGatewayRejectedBodyAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(413, problem.GetProperty("status").GetInt32());
+
+        // The gateway responded itself, so no replica handled the body.
+        Assert.False(response.Headers.Contains(ApiClient.ServedByHeader), "A replica handled the oversized body; the gateway must reject it first.");
+    }
+
     private async Task AssertTopologyServesAsync()
     {
         using var next = await topology.Gateway.GetAsync("/api/posts");
@@ -62,5 +84,38 @@ public sealed class RequestLimitsTests(TopologyFixture topology)
         {
             await ResourceWaits.WaitForHealthyAsync(topology.App, resource, TimeSpan.FromSeconds(15));
         }
+    }
+
+    /// <summary>A read-only stream that hides its length, so HttpClient sends it with chunked transfer encoding.</summary>
+    private sealed class UnknownLengthStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

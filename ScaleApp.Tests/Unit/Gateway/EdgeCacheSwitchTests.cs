@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -123,7 +122,7 @@ public sealed class EdgeCacheSwitchTests
         public static async Task<TestGateway> StartAsync(bool edgeCacheEnabled)
         {
             var assetRequests = new StrongBox<int>();
-            var replica = CreateBuilder([]);
+            var replica = LoopbackHosts.CreateBuilder([]);
             replica.WebHost.UseUrls("http://127.0.0.1:0");
             var replicaApp = replica.Build();
             replicaApp.MapGet(AssetPath, (HttpContext context) =>
@@ -135,8 +134,8 @@ public sealed class EdgeCacheSwitchTests
             await replicaApp.StartAsync();
 
             // The purge endpoint accepts requests only on the admin port, so the gateway listens on that port alone.
-            var adminPort = FreeLoopbackPort();
-            var gateway = CreateBuilder(new Dictionary<string, string?>
+            var adminPort = LoopbackHosts.FreeLoopbackPort();
+            var gateway = LoopbackHosts.CreateBuilder(new Dictionary<string, string?>
             {
                 ["Gateway:AdminPort"] = adminPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Gateway:RateLimit:Enabled"] = "false",
@@ -168,22 +167,6 @@ public sealed class EdgeCacheSwitchTests
             await _gateway.DisposeAsync();
             await _replica.StopAsync();
             await _replica.DisposeAsync();
-        }
-
-        // The test output folder contains other projects' appsettings.json, so the default sources are removed.
-        private static WebApplicationBuilder CreateBuilder(Dictionary<string, string?> settings)
-        {
-            var builder = WebApplication.CreateBuilder();
-            builder.Configuration.Sources.Clear();
-            builder.Configuration.AddInMemoryCollection(settings);
-            return builder;
-        }
-
-        private static int FreeLoopbackPort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }
