@@ -59,7 +59,7 @@ public static class Extensions
                 // Set in code, so it replaces OTEL_TRACES_SAMPLER (the AppHost sets always_on in Development). Under
                 // always_on a child span of a request that RequestTraceSampling left unrecorded would be recorded,
                 // and would start a partial trace in every service it calls.
-                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+                .SetSampler(new ParentBasedSampler(BackgroundTraceSampler.FromConfiguration(builder.Configuration)))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("ScaleApp.*")
                 .AddAspNetCoreInstrumentation(options => options.Filter = requestSampling.ShouldRecord)

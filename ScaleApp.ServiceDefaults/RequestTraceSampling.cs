@@ -43,10 +43,7 @@ public sealed class RequestTraceSampling
     private const string RatioRule = "must be a number from 0 to 1, such as 0.1 for one read in ten";
 
     private readonly TraceIdRatioBasedSampler _readSampler;
-    private readonly TimeProvider _timeProvider;
-    private readonly long _timestampsPerSecond;
-    private long _currentSecond = long.MinValue;
-    private int _recordedThisSecond;
+    private readonly TraceBudget _readBudget;
 
     public RequestTraceSampling(double readSampleRatio, int readTracesPerSecond = DefaultReadTracesPerSecond, TimeProvider? timeProvider = null)
     {
@@ -55,18 +52,14 @@ public sealed class RequestTraceSampling
             throw new ArgumentOutOfRangeException(nameof(readSampleRatio), readSampleRatio, RatioRule);
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(readTracesPerSecond);
-
         ReadSampleRatio = readSampleRatio;
-        ReadTracesPerSecond = readTracesPerSecond;
         _readSampler = new TraceIdRatioBasedSampler(readSampleRatio);
-        _timeProvider = timeProvider ?? TimeProvider.System;
-        _timestampsPerSecond = _timeProvider.TimestampFrequency;
+        _readBudget = new TraceBudget(readTracesPerSecond, timeProvider);
     }
 
     public double ReadSampleRatio { get; }
 
-    public int ReadTracesPerSecond { get; }
+    public int ReadTracesPerSecond => _readBudget.PerSecond;
 
     /// <summary>
     /// Reads <see cref="ReadTracesPerSecondSetting"/> and <see cref="ReadSampleRatioSetting"/>. An invalid value stops
@@ -82,15 +75,7 @@ public sealed class RequestTraceSampling
             throw new InvalidOperationException($"{ReadSampleRatioSetting} is '{ratioText}' but {RatioRule}.");
         }
 
-        var perSecond = DefaultReadTracesPerSecond;
-        var perSecondText = configuration[ReadTracesPerSecondSetting];
-        if (!string.IsNullOrWhiteSpace(perSecondText)
-            && (!int.TryParse(perSecondText, NumberStyles.None, CultureInfo.InvariantCulture, out perSecond)))
-        {
-            throw new InvalidOperationException(
-                $"{ReadTracesPerSecondSetting} is '{perSecondText}' but must be a whole number, 0 or more, such as 10; 0 leaves only {ReadSampleRatioSetting}.");
-        }
-
+        var perSecond = TraceBudget.ReadSetting(configuration, ReadTracesPerSecondSetting, DefaultReadTracesPerSecond);
         return new RequestTraceSampling(ratio, perSecond);
     }
 
@@ -117,32 +102,10 @@ public sealed class RequestTraceSampling
 
     /// <summary>Returns whether a read that starts the trace with this id is recorded: within this second's budget, or by the ratio.</summary>
     public bool ShouldRecordRead(ActivityTraceId traceId) =>
-        TryTakeFromBudget()
+        _readBudget.TryTake()
         || (ReadSampleRatio > 0
             && _readSampler.ShouldSample(new SamplingParameters(default, traceId, string.Empty, ActivityKind.Server)).Decision
                 == SamplingDecision.RecordAndSample);
-
-    private bool TryTakeFromBudget()
-    {
-        if (ReadTracesPerSecond == 0)
-        {
-            return false;
-        }
-
-        var second = _timeProvider.GetTimestamp() / _timestampsPerSecond;
-        var current = Volatile.Read(ref _currentSecond);
-        if (second != current && Interlocked.CompareExchange(ref _currentSecond, second, current) == current)
-        {
-            // Only the request that moves the window resets the count. Requests of the old second that count meanwhile
-            // can let a few extra reads through in the new second, which is acceptable for a trace budget.
-            Volatile.Write(ref _recordedThisSecond, 0);
-        }
-
-        // The plain read keeps the shared counter's cache line unwritten once the budget is spent, which is most
-        // requests under load.
-        return Volatile.Read(ref _recordedThisSecond) < ReadTracesPerSecond
-            && Interlocked.Increment(ref _recordedThisSecond) <= ReadTracesPerSecond;
-    }
 
     private static bool IsRead(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScaleApp.Api.Diagnostics;
 
@@ -40,12 +41,16 @@ internal sealed class CacheAside(HybridCache? cache, ApiMetrics metrics, IConfig
             return await load(cancellationToken);
         }
 
+        // HybridCache runs a miss on the thread pool without this execution context when the token can be canceled, so
+        // the caller's span is passed along. The load's database spans then belong to the request's trace, and are
+        // recorded only when the request is.
         return await cache.GetOrCreateAsync(
             key,
-            load,
-            static async (load, context, token) =>
+            (Load: load, Caller: Activity.Current),
+            static async (state, context, token) =>
             {
-                var loaded = await load(token);
+                Activity.Current ??= state.Caller;
+                var loaded = await state.Load(token);
                 if (loaded is null)
                 {
                     // Flags is nullable, and null | x is null, so start from None explicitly.
