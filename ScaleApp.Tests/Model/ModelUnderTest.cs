@@ -4,11 +4,18 @@ using Aspire.Hosting.ApplicationModel;
 namespace ScaleApp.Tests.Model;
 
 /// <summary>
-/// The AppHost's model in one infrastructure mode, built but never started, so no server, container
-/// runtime or port is needed. Environment variables and arguments are evaluated in publish mode,
-/// which renders parameters and endpoints as expressions such as <c>{redis-password.value}</c> and
-/// <c>{postgres.bindings.tcp.host}</c>, so a test can see where each value comes from.
+/// The AppHost's model in one infrastructure mode. Tests read its resources without starting it. Environment
+/// variables and arguments are evaluated in publish mode, which renders parameters and endpoints as expressions
+/// such as <c>{redis-password.value}</c> and <c>{postgres.bindings.tcp.host}</c>, so a test can see where each
+/// value comes from.
 /// </summary>
+/// <remarks>
+/// NOTE: evaluating a resource's configuration builds the app, and with Aspire 13.6's testing builder the AppHost's
+/// entry point then resumes and runs it, so the model's servers start in the background until the model is
+/// disposed. No assertion depends on them, but they use CPU while other tests run, and models that share a fixed
+/// public port log bind failures. Disposing a builder that was never built does not return, so building cannot be
+/// skipped either. Avoiding the start needs the AppHost's composition callable on a plain builder.
+/// </remarks>
 public sealed class ModelUnderTest : IAsyncDisposable
 {
     private readonly IDistributedApplicationTestingBuilder _builder;
