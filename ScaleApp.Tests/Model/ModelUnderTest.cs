@@ -13,8 +13,9 @@ namespace ScaleApp.Tests.Model;
 /// NOTE: evaluating a resource's configuration builds the app, and with Aspire 13.6's testing builder the AppHost's
 /// entry point then resumes and runs it, so the model's servers start in the background until the model is
 /// disposed. No assertion depends on them, but they use CPU while other tests run, and models that share a fixed
-/// public port log bind failures. Disposing a builder that was never built does not return, so building cannot be
-/// skipped either. Avoiding the start needs the AppHost's composition callable on a plain builder.
+/// public port log bind failures. A try with a service provider of the builder's services instead of the app hung,
+/// most likely in disposing the builder that was never built. Avoiding the start needs the AppHost's composition
+/// callable on a plain builder.
 /// </remarks>
 public sealed class ModelUnderTest : IAsyncDisposable
 {
