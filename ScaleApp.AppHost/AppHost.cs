@@ -9,6 +9,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var settings = ScaleAppSettings.Read(builder);
 var parameters = InfrastructureParameters.Add(builder);
 builder.RunServicesInAppHostEnvironment();
+builder.LogResourceFailures();
 
 // The stage of the scaling story (ScaleApp:Stage, default 8, the full architecture) decides what runs.
 // Each stage adds one step to the one before:

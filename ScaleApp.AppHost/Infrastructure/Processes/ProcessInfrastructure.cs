@@ -101,6 +101,10 @@ internal static class ProcessInfrastructure
 
             var lifetime = @event.Services.GetRequiredService<IHostApplicationLifetime>();
             lifetime.ApplicationStopped.Register(runFolder.RemoveIfTemporary);
+
+            // A stop during start-up (a resource that never became ready, then SIGTERM) ends the process without
+            // ApplicationStopped, so the folder is also removed at process exit. A second removal finds nothing.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => runFolder.RemoveIfTemporary();
             return Task.CompletedTask;
         });
     }
